@@ -1,0 +1,57 @@
+"""The public Python API: `evaluate` a requirements input, get a `Result`."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Optional
+
+from advisor import __version__
+from advisor.decide import Plan, Run, assemble
+from advisor.engine import Engine
+from advisor.loading import load_source
+from advisor.result import Result
+from advisor.rulepack import RulePack, load
+from advisor.validation import Profile, validate
+
+
+class Advisor:
+    """A loaded rule pack and its compiled engine; build once, evaluate many times."""
+
+    def __init__(self, rules_dir: Optional[Path] = None):
+        self.pack: RulePack = load(rules_dir)
+        self.plan = Plan.of(self.pack)
+        self.engine = Engine(self.pack)
+
+    def profile(self, source: Any) -> Profile:
+        """Validate a requirements input without evaluating it (raises InvalidRequirements)."""
+        return validate(load_source(source), self.pack.type_defaults)
+
+    def evaluate(self, source: Any) -> Result:
+        return self.evaluate_profile(self.profile(source))
+
+    def evaluate_profile(self, profile: Profile) -> Result:
+        run = Run(self.pack, self.plan, profile)
+        self.engine.run(run, run.first())
+        return assemble(run, __version__)
+
+
+_default: Optional[Advisor] = None
+_default_lock = threading.Lock()
+
+
+def default_advisor() -> Advisor:
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Advisor()
+        return _default
+
+
+def evaluate(source: Any) -> Result:
+    """Evaluate requirements given as a dict, a path (str ending in .yaml/.yml, or Path), or YAML text.
+
+    Raises `advisor.InvalidRequirements` (a ValueError) listing every problem found, each with its
+    field path and, for YAML, its line.
+    """
+    return default_advisor().evaluate(source)

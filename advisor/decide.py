@@ -1,0 +1,431 @@
+"""One evaluation: the questions asked of the engine, the rules that fired, and how each area is resolved.
+
+The engine asks one question per area (and per dataset for dataset areas), in the order of
+rules/areas.yaml. A question is a fact carrying the answers the rules test and the decisions made
+so far, so a decided compute platform is what triggers the container and instance-family rules.
+Resolution is generic: exclusions rule options out, weights add up, the best remaining option wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from advisor.rulepack import NOT_APPLICABLE, Area, Clause, CompiledRule, RulePack
+from advisor.result import Alternative, Control, DatasetResult, Decision, Result, RulePackInfo
+from advisor.validation import Profile
+
+WORKLOAD = -1  # the subject of workload-level questions; datasets are numbered from 0
+
+
+def derived_values(answers: dict[str, Any]) -> dict[str, Any]:
+    """Values the SPEC defines in terms of other answers; no AWS knowledge here."""
+    compliance = answers["compliance"]
+    encryption = compliance["encryption_at_rest"]
+    datasets = answers["datasets"]
+    return {
+        "encryption_at_rest": bool(compliance["frameworks"]) if encryption is None else encryption,
+        "has_datasets": bool(datasets),
+        "dataset_usages": sorted({d["usage"] for d in datasets}),
+        "dataset_count": len(datasets),
+        "total_size_gb": sum(d["size_gb"] for d in datasets),
+    }
+
+
+def _lookup(path: str, roots: dict[str, Any]) -> Any:
+    head, _, rest = path.partition(".")
+    value = roots[head]
+    for part in rest.split("."):
+        value = value[part]
+    return value
+
+
+def _holds(test: Clause, value: Any) -> bool:
+    op, expected = test.op, test.value
+    if op == "eq":
+        return value == expected
+    if op == "ne":
+        return value != expected
+    if op == "in":
+        return value in expected
+    if op == "not_in":
+        return value not in expected
+    if op == "gt":
+        return value > expected
+    if op == "gte":
+        return value >= expected
+    if op == "lt":
+        return value < expected
+    if op == "lte":
+        return value <= expected
+    if op == "contains":
+        return expected in value
+    if op == "not_contains":
+        return expected not in value
+    raise ValueError(f"unknown operator {op}")
+
+
+def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, value in flat.items():
+        head, _, tail = path.partition(".")
+        out.setdefault(head, {})[tail] = "none" if value is None else value
+    return out
+
+
+@dataclass
+class Plan:
+    """What the pack needs from each profile, worked out once per pack."""
+
+    workload_fields: list[str]
+    dataset_fields: list[str]
+    workload_tests: list[tuple[int, Clause]]
+    dataset_tests: list[tuple[int, Clause]]
+
+    @classmethod
+    def of(cls, pack: RulePack) -> "Plan":
+        native = [
+            c.field for rule in pack.rules for c in rule.clauses + [x for g in rule.any_of for x in g]
+            if not c.op.startswith("flag:") and not c.field.startswith("decision.")
+        ]
+        native = list(dict.fromkeys(native))
+        tests = list(enumerate(pack.computed_tests))
+        return cls(
+            [f for f in native if not f.startswith("dataset.")],
+            [f for f in native if f.startswith("dataset.")],
+            [(i, t) for i, t in tests if not t.field.startswith("dataset.")],
+            [(i, t) for i, t in tests if t.field.startswith("dataset.")],
+        )
+
+
+@dataclass
+class _Fired:
+    rule: CompiledRule
+    context: dict[str, Any]
+
+    def render(self, pack: RulePack, key: str) -> str:
+        return " ".join(pack.templates[f"{self.rule.id}:{key}"].render(self.context).split())
+
+
+@dataclass
+class Run:
+    """The state of one evaluation; the engine calls `fired` and `resolved`."""
+
+    pack: RulePack
+    plan: Plan
+    profile: Profile
+    answers: dict[str, Any] = field(init=False)
+    derived: dict[str, Any] = field(init=False)
+    questions: list[tuple[Area, int]] = field(init=False)
+    position: int = 0
+    fired_rules: dict[tuple[str, int], list[_Fired]] = field(default_factory=dict)
+    choices: dict[int, dict[str, str]] = field(default_factory=dict)
+    decisions: dict[int, dict[str, Decision]] = field(default_factory=dict)
+    controls: list[Control] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    _base: dict[str, Any] = field(default_factory=dict)
+    _flags: dict[str, bool] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.answers = self.profile.answers()
+        self.derived = derived_values(self.answers)
+        datasets = range(len(self.answers["datasets"]))
+        self.questions = [
+            (area, subject)
+            for area in self.pack.areas
+            for subject in ([WORKLOAD] if area.scope == "workload" else datasets)
+        ]
+        roots = {**self.answers, "derived": self.derived}
+        self._base = _nest({path: _lookup(path, roots) for path in self.plan.workload_fields})
+        self._flags = {f"t{i}": _holds(t, _lookup(t.field, roots)) for i, t in self.plan.workload_tests}
+
+    # ---- questions ------------------------------------------------------------------------
+
+    def first(self) -> dict[str, Any]:
+        question = self._question(0)
+        assert question is not None  # every pack has workload areas
+        return question
+
+    def _question(self, position: int) -> Optional[dict[str, Any]]:
+        if position >= len(self.questions):
+            return None
+        area, subject = self.questions[position]
+        fact = dict(self._base)
+        flags = dict(self._flags)
+        if subject != WORKLOAD:
+            dataset = self.answers["datasets"][subject]
+            roots = {"dataset": dataset}
+            fact.update(_nest({p: _lookup(p, roots) for p in self.plan.dataset_fields}))
+            flags.update({f"t{i}": _holds(t, _lookup(t.field, roots)) for i, t in self.plan.dataset_tests})
+        decided = dict(self.choices.get(WORKLOAD, {}))
+        decided.update(self.choices.get(subject, {}))
+        fact["decision"] = decided
+        fact["flag"] = flags
+        fact["q"] = position
+        fact["area"] = area.id
+        fact["subject"] = subject
+        return fact
+
+    def _context(self, subject: int) -> dict[str, Any]:
+        decided = dict(self.choices.get(WORKLOAD, {}))
+        if subject != WORKLOAD:
+            decided.update(self.choices.get(subject, {}))
+        return {
+            "answers": self.answers,
+            "derived": self.derived,
+            "dataset": self.answers["datasets"][subject] if subject != WORKLOAD else {},
+            "decision": decided,
+            "facts": self.pack.facts,
+            "tables": self.pack.tables,
+            "options": {area.id: area.options for area in self.pack.areas},
+        }
+
+    # ---- engine callbacks -----------------------------------------------------------------
+
+    def fired(self, rule: CompiledRule, fact: dict[str, Any]) -> None:
+        subject = int(fact["subject"])
+        self.fired_rules.setdefault((rule.area.id, subject), []).append(
+            _Fired(rule, self._context(subject))
+        )
+
+    def resolved(self, fact: dict[str, Any]) -> Optional[dict[str, Any]]:
+        position = int(fact["q"])
+        area, subject = self.questions[position]
+        if area.id != fact["area"] or subject != int(fact["subject"]):
+            raise RuntimeError(f"question {position} came back for another area")
+        fired = sorted(self.fired_rules.get((area.id, subject), []), key=lambda f: f.rule.index)
+        for item in fired:
+            if item.rule.rule.effect.verb == "warn":
+                text = item.render(self.pack, "rationale")
+                if text not in self.warnings:
+                    self.warnings.append(text)
+        if area.kind == "set":
+            self.controls = _proposals(self.pack, area, fired)
+        else:
+            decision = _resolve(self.pack, area, fired, self.profile, self._context(subject))
+            self.choices.setdefault(subject, {})[area.id] = decision.choice
+            self.decisions.setdefault(subject, {})[area.id] = decision
+        self.position = position + 1
+        return self._question(self.position)
+
+
+# ---- resolution ---------------------------------------------------------------------------
+
+
+def _assumptions(fired: list[_Fired], profile: Profile, answers: dict[str, Any], subject: int) -> list[str]:
+    out: list[str] = []
+    for item in fired:
+        for path in item.rule.fields():
+            if path.startswith("dataset.") and subject != WORKLOAD:
+                path = f"datasets[{subject}].{path.split('.', 1)[1]}"
+            if path not in profile.defaulted:
+                continue
+            value = _value_at(answers, path)
+            why = f" (usual for {answers['workload']['type']})" if path in profile.type_defaults else ""
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            text = f"{path} defaulted to {json.dumps(value)}{why}"
+            if text not in out:
+                out.append(text)
+    return out
+
+
+def _value_at(answers: dict[str, Any], path: str) -> Any:
+    if path.startswith("datasets["):
+        index, _, rest = path[len("datasets["):].partition("].")
+        return answers["datasets"][int(index)][rest]
+    return _lookup(path, answers)
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _resolve(pack: RulePack, area: Area, fired: list[_Fired], profile: Profile, context: dict[str, Any]) -> Decision:
+    answers = context["answers"]
+    subject = WORKLOAD if area.scope == "workload" else answers["datasets"].index(context["dataset"])
+    assumptions = _assumptions(fired, profile, answers, subject)
+
+    not_applicable = [f for f in fired if f.rule.rule.effect.verb == "not_applicable"]
+    if not_applicable:
+        return Decision(
+            choice=NOT_APPLICABLE,
+            confidence="high",
+            rationale=_unique([f.render(pack, "rationale") for f in not_applicable]),
+            rules=[f.rule.id for f in not_applicable],
+            assumptions=_assumptions(not_applicable, profile, answers, subject),
+            alternatives=[],
+            references=_unique([f.rule.rule.reference for f in not_applicable]),
+        )
+
+    def option_of(item: _Fired) -> Optional[str]:
+        option = item.rule.rule.effect.option
+        if option is not None and "{{" in option:
+            option = item.render(pack, "option")
+        return option
+
+    options = [o for o in area.options if o != NOT_APPLICABLE]
+    excluded: dict[str, list[_Fired]] = {}
+    support: dict[str, list[_Fired]] = {}
+    against: dict[str, list[_Fired]] = {}
+    score: dict[str, float] = {}
+    for item in fired:
+        effect = item.rule.rule.effect
+        option = option_of(item)
+        if option is None:
+            continue
+        if option not in area.options:
+            raise RuntimeError(f"rule {item.rule.id} chose {option!r}, not an option of {area.id}")
+        if option not in options:
+            options.append(option)
+        if effect.verb == "exclude":
+            excluded.setdefault(option, []).append(item)
+        elif effect.verb in ("choose", "favor", "disfavor"):
+            score[option] = score.get(option, 0) + effect.score
+            (support if effect.score > 0 else against).setdefault(option, []).append(item)
+
+    candidates = [o for o in options if o not in excluded]
+    if area.fallback == NOT_APPLICABLE and not any(score.get(o, 0) > 0 for o in candidates):
+        # An area that applies only when a rule calls for one of its options.
+        return Decision(
+            choice=NOT_APPLICABLE,
+            confidence="high" if not fired else "medium",
+            rationale=[area.fallback_reason or f"Nothing in the answers calls for {area.title.lower()}."],
+            rules=_unique([f.rule.id for f in fired]),
+            assumptions=assumptions,
+            alternatives=[_why_not(pack, area, o, NOT_APPLICABLE, excluded, against, score) for o in options],
+        )
+    warnings: list[str] = []
+    if not candidates:
+        candidates = [area.fallback] if area.fallback else options[:1]
+        warnings.append("every option was ruled out by some answer; falling back to the default")
+    order = {o: i for i, o in enumerate(options)}
+    ranked = sorted(candidates, key=lambda o: (-score.get(o, 0), o != area.fallback, order[o]))
+    winner = ranked[0]
+    backers = sorted(support.get(winner, []), key=lambda f: (-f.rule.rule.effect.score, f.rule.index))
+
+    if backers:
+        rationale = [f.render(pack, "rationale") for f in backers]
+    else:
+        rationale = [area.fallback_reason or f"{area.options[winner].title} is the default when nothing points elsewhere."]
+    runner_up = score.get(ranked[1], 0) if len(ranked) > 1 else None
+    confidence = _confidence(backers, score.get(winner, 0), runner_up, bool(warnings))
+
+    alternatives = []
+    for option in sorted((o for o in options if o != winner), key=lambda o: (o in excluded, -score.get(o, 0), order[o])):
+        alternatives.append(_why_not(pack, area, option, winner, excluded, against, score))
+
+    deciding = backers + [f for o in options if o != winner for f in excluded.get(o, []) + against.get(o, [])]
+    details: dict[str, str] = {}
+    advice: list[str] = []
+    tradeoffs: list[str] = []
+    for item in backers:
+        for key in item.rule.rule.effect.details:
+            details.setdefault(key, item.render(pack, f"details.{key}"))
+        advice += [item.render(pack, f"advice.{i}") for i in range(len(item.rule.rule.effect.advice))]
+        tradeoffs += [item.render(pack, f"tradeoffs.{i}") for i in range(len(item.rule.rule.tradeoffs))]
+    references = [f.rule.rule.reference for f in backers]
+    if area.options[winner].reference:
+        references.append(area.options[winner].reference)
+    return Decision(
+        choice=winner,
+        confidence=confidence,
+        rationale=_unique(rationale + warnings),
+        rules=_unique([f.rule.id for f in deciding]),
+        assumptions=assumptions,
+        alternatives=alternatives,
+        details=details,
+        advice=_unique(advice),
+        tradeoffs=_unique(tradeoffs),
+        references=_unique(references),
+    )
+
+
+def _confidence(backers: list[_Fired], best: float, runner_up: Optional[float], fell_back: bool) -> str:
+    if fell_back or not backers:
+        return "low"
+    rated = max(("low", "medium", "high").index(f.rule.rule.confidence) for f in backers)
+    margin = best - (runner_up if runner_up is not None else 0)
+    if margin < 3:  # less than one ordinary "favor" between winner and runner-up
+        rated = min(rated, 1)
+    return ("low", "medium", "high")[rated]
+
+
+def _why_not(
+    pack: RulePack,
+    area: Area,
+    option: str,
+    winner: str,
+    excluded: dict[str, list[_Fired]],
+    against: dict[str, list[_Fired]],
+    score: dict[str, float],
+) -> Alternative:
+    title = area.options[option].title
+    if option in excluded:
+        items = excluded[option]
+        text = " ".join(_unique([f.render(pack, "rationale") for f in items]))
+        return Alternative(choice=option, why_not=text, rules=[f.rule.id for f in items])
+    if option in against:
+        items = against[option]
+        text = " ".join(_unique([f.render(pack, "rationale") for f in items]))
+        return Alternative(choice=option, why_not=text, rules=[f.rule.id for f in items])
+    winner_title = area.options[winner].title
+    best_for = area.options[option].best_for.rstrip(".")
+    if option in score:
+        text = f"Also fits, but {winner_title} fits these answers better. {title} is the pick for {best_for}."
+    else:
+        text = f"Nothing in these answers calls for it; {title} is the pick for {best_for}."
+    return Alternative(choice=option, why_not=text)
+
+
+def _proposals(pack: RulePack, area: Area, fired: list[_Fired]) -> list[Control]:
+    by_option: dict[str, list[_Fired]] = {}
+    for item in fired:
+        option = item.rule.rule.effect.option
+        if item.rule.rule.effect.verb == "propose" and option is not None:
+            by_option.setdefault(option, []).append(item)
+    controls = []
+    for option in area.options:
+        items = by_option.get(option)
+        if not items:
+            continue
+        controls.append(Control(
+            id=option,
+            rationale=_unique([f.render(pack, "rationale") for f in items]),
+            rules=[f.rule.id for f in items],
+            references=_unique([f.rule.rule.reference for f in items] + ([area.options[option].reference] if area.options[option].reference else [])),
+        ))
+    return controls
+
+
+def fingerprint(answers: dict[str, Any]) -> str:
+    canonical = json.dumps(answers, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def assemble(run: Run, version: str) -> Result:
+    pack = run.pack
+    decisions = {a.id: run.decisions[WORKLOAD][a.id] for a in pack.areas if a.scope == "workload" and a.kind == "choice"}
+    datasets = [
+        DatasetResult(
+            name=dataset["name"],
+            decisions={a.id: run.decisions[i][a.id] for a in pack.areas if a.scope == "dataset"},
+        )
+        for i, dataset in enumerate(run.answers["datasets"])
+    ]
+    result = Result(
+        advisor_version=version,
+        rule_pack=RulePackInfo(version=pack.version, digest=pack.digest),
+        name=run.answers["name"],
+        fingerprint=fingerprint(run.answers),
+        decisions=decisions,
+        datasets=datasets,
+        controls=run.controls,
+        warnings=run.warnings,
+    )
+    result._profile = run.profile
+    result._fired = [item.rule.id for items in run.fired_rules.values() for item in items]
+    return result
+

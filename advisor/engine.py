@@ -1,0 +1,163 @@
+"""The only module that touches durable-rules: compiles a rule pack into one ruleset and runs isolated evaluations.
+
+What we design around (see shared/DURABLE_RULES.md): the C core keeps global state, allows 1,024
+live sessions per ruleset, swallows exceptions raised in actions, can segfault after some errors,
+and each Host starts timer threads that may run another evaluation's actions. So: one Host with no
+timers, one ruleset, one fixed session id whose state is deleted after every evaluation, every
+action wrapped, and a fresh ruleset whenever the C core reports an error.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+import threading
+from typing import Any, Callable, Protocol
+
+from advisor.errors import EngineError
+from advisor.rulepack import Clause, CompiledRule, RulePack
+
+if sys.version_info >= (3, 13):  # pragma: no cover - depends on the interpreter
+    raise ImportError(
+        "advisor needs Python 3.11 or 3.12: durable-rules 2.0.28, the rule engine it is built on, "
+        "cannot be imported on Python 3.13 or newer (it calls PyEval_CallObject, removed from the C API)."
+    )
+
+from durable import engine as durable  # noqa: E402
+
+SESSION = "advisor"
+RULE_PRIORITY = 10
+RESOLVER_PRIORITY = 1000  # lower fires first: every rule of an area fires before the area is resolved
+_names = itertools.count(1)
+
+
+class Evaluation(Protocol):
+    """What the engine drives: told of each fired rule, asked for the next question after each area."""
+
+    def fired(self, rule: CompiledRule, fact: dict[str, Any]) -> None: ...
+
+    def resolved(self, fact: dict[str, Any]) -> dict[str, Any] | None: ...
+
+
+class _Host(durable.Host):
+    def __init__(self, actions: dict[str, Callable[[Any], None]]):
+        self._actions = actions
+        super().__init__()
+
+    def _run(self) -> None:
+        # No timer threads: they never stop, and the dispatcher can run another evaluation's actions.
+        pass
+
+    def get_action(self, action_name: str) -> Callable[[Any], None]:
+        return self._actions[action_name]
+
+
+def _test(clause: Clause, flag_index: dict[Clause, int]) -> dict[str, Any]:
+    if clause.op.startswith("flag:"):
+        return {f"flag.t{flag_index[clause.value]}": True}
+    values = clause.value if isinstance(clause.value, list) else [clause.value]
+    if clause.op in ("eq", "in"):
+        tests = [{clause.field: v} for v in values]
+        return tests[0] if len(tests) == 1 else {"$or": tests}
+    if clause.op in ("ne", "not_in"):
+        tests = [{"$neq": {clause.field: v}} for v in values]
+        return tests[0] if len(tests) == 1 else {"$and": tests}
+    raise EngineError(f"operator {clause.op} reached the engine")  # the pack loader rejects it first
+
+
+def compile_ruleset(pack: RulePack) -> dict[str, Any]:
+    flag_index = {test: i for i, test in enumerate(pack.computed_tests)}
+    definition: dict[str, Any] = {
+        "warmup": {"all": [{"m": {"kind": "warmup"}}], "run": "warmup"},
+    }
+    for rule in pack.rules:
+        tests: list[dict[str, Any]] = [{"kind": "ask"}, {"area": rule.area.id}]
+        tests += [_test(c, flag_index) for c in rule.clauses]
+        tests += [{"$or": [_test(c, flag_index) for c in group]} for group in rule.any_of]
+        definition[f"r{rule.index}"] = {
+            "all": [{"m": {"$and": tests}}], "pri": RULE_PRIORITY, "run": f"r{rule.index}",
+        }
+    for area in pack.areas:
+        definition[f"resolve_{area.id}"] = {
+            "all": [{"m": {"$and": [{"kind": "ask"}, {"area": area.id}]}}],
+            "pri": RESOLVER_PRIORITY,
+            "run": f"resolve_{area.id}",
+        }
+    return definition
+
+
+class Engine:
+    """One compiled rule pack. `run` is serialised: the C core is neither thread-safe nor re-entrant."""
+
+    def __init__(self, pack: RulePack):
+        self.pack = pack
+        self._lock = threading.RLock()
+        self._current: Evaluation | None = None
+        self._error: BaseException | None = None
+        self.evaluations = 0
+        self.rebuilds = 0
+        self._build()
+
+    def _build(self) -> None:
+        actions: dict[str, Callable[[Any], None]] = {"warmup": lambda c: None}
+        for rule in self.pack.rules:
+            actions[f"r{rule.index}"] = self._fire_action(rule)
+        for area in self.pack.areas:
+            actions[f"resolve_{area.id}"] = self._resolve_action
+        self._name = f"advisor_{next(_names)}"
+        self._host = _Host(actions)
+        # set_rulesets pops "run" out of the dicts it is given: hand it a fresh copy every time.
+        self._host.set_rulesets({self._name: compile_ruleset(self.pack)})
+        # A first evaluation that fires an action initialises the session's state slots; deleting
+        # a never-used slot frees uninitialised pointers.
+        self._host.assert_fact(self._name, {"kind": "warmup", "sid": SESSION})
+        self._host.delete_state(self._name, SESSION)
+
+    def _fire_action(self, rule: CompiledRule) -> Callable[[Any], None]:
+        def action(c: Any) -> None:
+            if self._error is not None or self._current is None:
+                return
+            try:
+                self._current.fired(rule, c.m._d)
+            except BaseException as error:  # durable swallows it otherwise
+                self._error = error
+
+        return action
+
+    def _resolve_action(self, c: Any) -> None:
+        if self._error is not None or self._current is None:
+            return
+        try:
+            following = self._current.resolved(c.m._d)
+            if following is not None:
+                c.assert_fact(dict(following, kind="ask", sid=SESSION))
+        except BaseException as error:
+            self._error = error
+
+    def run(self, evaluation: Evaluation, first: dict[str, Any]) -> None:
+        """Assert the first question; rules fire and each resolver asks the next, all in this call."""
+        with self._lock:
+            self._current = evaluation
+            self._error = None
+            c_error: BaseException | None = None
+            try:
+                self._host.assert_fact(self._name, dict(first, kind="ask", sid=SESSION))
+            except BaseException as error:
+                c_error = error
+            finally:
+                self._current = None
+            if c_error is None:
+                try:
+                    self._host.delete_state(self._name, SESSION)
+                except BaseException as error:
+                    c_error = error
+            self.evaluations += 1
+            if c_error is not None:
+                # The C core may be left inconsistent (touching the session again can crash it):
+                # abandon this ruleset and start a fresh one for the next evaluation.
+                self.rebuilds += 1
+                self._build()
+                raise EngineError(f"the rule engine failed on this profile: {c_error!r}") from None
+            if self._error is not None:
+                error, self._error = self._error, None
+                raise error

@@ -1,0 +1,58 @@
+"""The errors users can cause, each carrying what went wrong and where; one family, one exit code."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    INTERNAL = 1
+    USAGE = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a requirements input: the field (dotted path), what, and the YAML line."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line else ""
+        field = f"{self.path}: " if self.path else ""
+        return f"{where}{field}{self.message}"
+
+
+class AdvisorError(Exception):
+    """Base of every error a user can cause; the CLI turns these into exit code 2."""
+
+
+class InvalidRequirements(AdvisorError, ValueError):
+    """A requirements input that cannot be evaluated. `problems` lists every problem found."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        self.problems = problems
+        super().__init__(self.message())
+
+    def message(self) -> str:
+        if len(self.problems) == 1 and not self.problems[0].path and not self.problems[0].line:
+            return f"{self.source}: {self.problems[0].message}"
+        head = f"{self.source}: " + (
+            "invalid requirements" if len(self.problems) == 1 else f"{len(self.problems)} problems"
+        )
+        return head + "\n" + "\n".join(f"  {problem}" for problem in self.problems)
+
+    def to_list(self) -> list[dict[str, object]]:
+        return [{"path": p.path, "message": p.message, "line": p.line} for p in self.problems]
+
+
+class EngineError(Exception):
+    """The rule engine failed on one profile; the profile gets an error, the engine stays usable."""
+
+
+class RulePackError(Exception):
+    """A rule file is malformed: a defect of the rule pack, not of the user's input."""

@@ -1,0 +1,182 @@
+"""Reading requirements from YAML safely: bounded size, no tags, no alias bombs, and a line for every field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from advisor.errors import InvalidRequirements, Problem
+
+MAX_BYTES = 1_048_576  # a requirements file is a page of answers, not a data set
+MAX_NODES = 20_000  # counted after expanding aliases, so a "billion laughs" file stops here
+MAX_DEPTH = 32
+
+
+@dataclass
+class Document:
+    """Parsed requirements text, with the line on which each field path starts."""
+
+    data: Any
+    source: str
+    lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
+
+    def line_of(self, loc: tuple[Any, ...]) -> int | None:
+        # Walk up until a located ancestor: a missing key is reported at its parent.
+        for cut in range(len(loc), -1, -1):
+            line = self.lines.get(tuple(loc[:cut]))
+            if line is not None:
+                return line
+        return None
+
+
+def read_bytes(path: Path, source: str) -> bytes:
+    try:
+        if path.is_dir():
+            raise InvalidRequirements(source, [Problem("", "is a folder, not a requirements file")])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InvalidRequirements(source, [Problem("", "no such file")]) from None
+    except PermissionError:
+        raise InvalidRequirements(source, [Problem("", "permission denied")]) from None
+    except OSError as error:
+        raise InvalidRequirements(source, [Problem("", error.strerror or str(error))]) from None
+    return raw
+
+
+def decode(raw: bytes, source: str) -> str:
+    if len(raw) > MAX_BYTES:
+        raise InvalidRequirements(
+            source, [Problem("", f"is larger than {MAX_BYTES // 1024} KiB; a requirements file is far smaller")]
+        )
+    if b"\x00" in raw:
+        raise InvalidRequirements(source, [Problem("", "is a binary file, not YAML text")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidRequirements(
+            source, [Problem("", f"is not UTF-8 text (byte {error.start} cannot be decoded)")]
+        ) from None
+
+
+def parse_yaml(text: str, source: str) -> Document:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise InvalidRequirements(source, [Problem("", f"is larger than {MAX_BYTES // 1024} KiB")])
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else None
+        what = error.problem or "is not valid YAML"
+        raise InvalidRequirements(source, [Problem("", f"is not valid YAML: {what}", line)]) from None
+    except yaml.YAMLError as error:
+        raise InvalidRequirements(source, [Problem("", f"is not valid YAML: {error}")]) from None
+    except RecursionError:
+        raise InvalidRequirements(source, [Problem("", "is nested too deeply")]) from None
+    if len(nodes) > 1:
+        line = nodes[1].start_mark.line + 1
+        raise InvalidRequirements(
+            source, [Problem("", "holds several YAML documents; put one workload per file", line)]
+        )
+    if not nodes or nodes[0] is None:
+        raise InvalidRequirements(source, [Problem("", "is empty; it needs at least version, name and workload.type")])
+    root = nodes[0]
+    lines: dict[tuple[Any, ...], int] = {}
+    _check(root, (), lines, source, {}, 0)
+    loader = yaml.SafeLoader("")
+    try:
+        data = loader.construct_document(root)
+    except yaml.constructor.ConstructorError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else None
+        raise InvalidRequirements(source, [Problem("", error.problem or str(error), line)]) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "null"
+        raise InvalidRequirements(
+            source, [Problem("", f"must be a mapping of answers (version, name, workload, ...), not a {kind}", 1)]
+        )
+    return Document(data, source, lines)
+
+
+def _check(
+    node: yaml.Node,
+    loc: tuple[Any, ...],
+    lines: dict[tuple[Any, ...], int],
+    source: str,
+    sizes: dict[int, int],
+    depth: int,
+) -> int:
+    """Refuse tags, duplicate keys and oversized expansions; record lines. Returns the expanded size."""
+    if depth > MAX_DEPTH:
+        raise InvalidRequirements(source, [Problem(_dotted(loc), "is nested too deeply", node.start_mark.line + 1)])
+    if id(node) in sizes:  # an alias: already checked, but it counts again where it expands
+        return sizes[id(node)]
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if not node.tag.startswith("tag:yaml.org,2002:"):
+        raise InvalidRequirements(
+            source, [Problem(_dotted(loc), f"uses the YAML tag {node.tag}, which is not allowed here", node.start_mark.line + 1)]
+        )
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InvalidRequirements(
+                    source, [Problem(_dotted(loc), "has a key that is not a plain name", key_node.start_mark.line + 1)]
+                )
+            key = key_node.value
+            if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
+                raise InvalidRequirements(
+                    source, [Problem(_dotted(loc), "uses a YAML merge key (<<), which is not allowed here", key_node.start_mark.line + 1)]
+                )
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise InvalidRequirements(
+                    source,
+                    [Problem(_dotted(loc + (key,)), f"is given twice (first on line {seen[key]})", line)],
+                )
+            seen[key] = line
+            lines[loc + (key,)] = line
+            size += _check(value_node, loc + (key,), lines, source, sizes, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            size += _check(item, loc + (index,), lines, source, sizes, depth + 1)
+    if size > MAX_NODES:
+        raise InvalidRequirements(
+            source, [Problem(_dotted(loc), f"expands to more than {MAX_NODES:,} values (YAML aliases?)", node.start_mark.line + 1)]
+        )
+    sizes[id(node)] = size
+    return size
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def dotted(loc: tuple[Any, ...]) -> str:
+    return _dotted(loc)
+
+
+def load_source(source: Any) -> Document:
+    """A dict, a path, or YAML text, as `evaluate` accepts."""
+    if isinstance(source, dict):
+        return Document(source, "<dict>")
+    if isinstance(source, Path):
+        name = str(source)
+        return parse_yaml(decode(read_bytes(source, name), name), name)
+    if isinstance(source, bytes):
+        return parse_yaml(decode(source, "<bytes>"), "<bytes>")
+    if isinstance(source, str):
+        if "\n" not in source and source.endswith((".yaml", ".yml")):
+            return parse_yaml(decode(read_bytes(Path(source), source), source), source)
+        return parse_yaml(source, "<text>")
+    raise TypeError(f"evaluate() takes a dict, a path or YAML text, not {type(source).__name__}")

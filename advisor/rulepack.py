@@ -1,0 +1,498 @@
+"""The rule pack under rules/: its file format as pydantic models, loading, and the checks a pack must pass."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal, Optional, Union
+
+import jinja2
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from advisor import templating
+from advisor.errors import RulePackError
+from advisor.requirements import Dataset, Requirements
+
+Confidence = Literal["high", "medium", "low"]
+CONFIDENCE_ORDER = ("low", "medium", "high")
+NOT_APPLICABLE = "not_applicable"
+DEFAULT_WEIGHTS = {"choose": 10, "favor": 3, "disfavor": -3}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---- facts -----------------------------------------------------------------------------------
+
+
+class Fact(Strict):
+    """A number or limit a rationale quotes, kept once with its source and the date it was checked."""
+
+    value: Union[int, float, str, bool]
+    text: str = Field(min_length=1, description="How a rationale quotes it.")
+    source: str = Field(pattern=r"^https://")
+    as_of: datetime.date
+    note: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# ---- areas -----------------------------------------------------------------------------------
+
+
+class Option(Strict):
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=1, description="What it is, in one sentence.")
+    best_for: str = Field(min_length=1, description="When it is the right call.")
+    reference: str = Field("", pattern=r"^(https://.*)?$")
+    pillars: list[str] = Field(default_factory=list)
+
+
+class Area(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    question: str = Field(description="The question this area answers, for the memo.")
+    scope: Literal["workload", "dataset"] = "workload"
+    kind: Literal["choice", "set"] = "choice"
+    options: dict[str, Option]
+    fallback: Optional[str] = None
+    fallback_reason: str = ""
+    open_options: bool = Field(
+        False, description="Options come from a table (region codes); rules choose by template."
+    )
+    options_table: Optional[str] = Field(
+        None, description="For open_options: the table under tables/ whose `options` mapping adds options."
+    )
+
+    @model_validator(mode="after")
+    def _fallback_known(self) -> "Area":
+        if self.fallback is not None and self.fallback not in self.options:
+            raise ValueError(f"fallback {self.fallback!r} is not one of its options")
+        if self.kind == "choice" and self.fallback is None:
+            raise ValueError("a choice area needs a fallback option")
+        return self
+
+
+class AreasFile(Strict):
+    version: str
+    areas: list[Area]
+
+
+# ---- rules -----------------------------------------------------------------------------------
+
+Scalar = Union[str, bool, int, float]
+Operand = Union[Scalar, list[Scalar]]
+OPERATORS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "not_contains")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One test of one field: `field op value`. Values naming a fact (fact:ID) are resolved at load."""
+
+    field: str
+    op: str
+    value: Any
+
+
+class Effect(Strict):
+    choose: Optional[str] = None
+    favor: Optional[str] = None
+    disfavor: Optional[str] = None
+    exclude: Optional[str] = None
+    not_applicable: Optional[bool] = None
+    propose: Optional[str] = None
+    warn: Optional[bool] = None
+    weight: Optional[float] = None
+    details: dict[str, str] = Field(
+        default_factory=dict, description="Templates shown with the decision when its option wins."
+    )
+    advice: list[str] = Field(
+        default_factory=list, description="Templates of follow-up advice when its option wins."
+    )
+
+    @model_validator(mode="after")
+    def _one_verb(self) -> "Effect":
+        verbs = [v for v in ("choose", "favor", "disfavor", "exclude", "not_applicable", "propose", "warn")
+                 if getattr(self, v) not in (None, False)]
+        if len(verbs) != 1:
+            raise ValueError("an effect has exactly one of choose, favor, disfavor, exclude, not_applicable, propose, warn")
+        if self.weight is not None and verbs[0] not in DEFAULT_WEIGHTS:
+            raise ValueError("weight goes with choose, favor or disfavor")
+        return self
+
+    @property
+    def verb(self) -> str:
+        return next(v for v in ("choose", "favor", "disfavor", "exclude", "not_applicable", "propose", "warn")
+                    if getattr(self, v) not in (None, False))
+
+    @property
+    def option(self) -> Optional[str]:
+        value = getattr(self, self.verb)
+        return value if isinstance(value, str) else None
+
+    @property
+    def score(self) -> float:
+        if self.weight is not None:
+            return self.weight if self.verb != "disfavor" else -abs(self.weight)
+        return DEFAULT_WEIGHTS.get(self.verb, 0)
+
+
+class RuleExamples(Strict):
+    """Scenarios next to the rule: partial requirements that must fire it, and ones that must not.
+
+    A scenario may carry `expect: {area: option}` (dataset areas: the first dataset's decision).
+    """
+
+    fires: list[dict[str, Any]] = Field(min_length=1)
+    quiet: list[dict[str, Any]] = Field(min_length=1)
+
+
+class Rule(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(\.[a-z0-9_]+(-[a-z0-9_]+)*)+$")
+    title: str = Field(min_length=8, max_length=140, description="The recommended end state.")
+    when: dict[str, Any] = Field(default_factory=dict)
+    effect: Effect
+    confidence: Confidence = "high"
+    rationale: str = Field(min_length=20)
+    tradeoffs: list[str] = Field(default_factory=list)
+    reference: str = Field(pattern=r"^https://")
+    aliases: list[str] = Field(default_factory=list, description="Old ids that still name this rule.")
+    examples: RuleExamples
+
+    @field_validator("title")
+    @classmethod
+    def _no_ensure(cls, title: str) -> str:
+        if title.lower().startswith("ensure"):
+            raise ValueError('states the end state, not "Ensure ..."')
+        return title
+
+
+class RuleFile(Strict):
+    area: str
+    rules: list[Rule] = Field(min_length=1)
+
+
+@dataclass
+class CompiledRule:
+    rule: Rule
+    area: Area
+    index: int
+    path: str  # the file it came from, relative to the pack
+    clauses: list[Clause]  # all must hold
+    any_of: list[list[Clause]]  # each group: one of its clauses must hold
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    def fields(self) -> list[str]:
+        seen = [c.field for c in self.clauses] + [c.field for group in self.any_of for c in group]
+        return list(dict.fromkeys(seen))
+
+
+# ---- the fields rules may test ---------------------------------------------------------------
+
+DERIVED_FIELDS = {
+    # name: (kind, what it means) -- computed by advisor.facts from the answers, never AWS knowledge
+    "derived.encryption_at_rest": ("bool", "encryption_at_rest, or true when any framework is listed"),
+    "derived.has_datasets": ("bool", "at least one dataset is listed"),
+    "derived.dataset_usages": ("list", "the usage of every dataset"),
+    "derived.dataset_count": ("number", "how many datasets are listed"),
+    "derived.total_size_gb": ("number", "the size of all datasets together"),
+}
+
+
+def _field_kinds() -> dict[str, str]:
+    kinds: dict[str, str] = {}
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            annotation = info.annotation
+            path = prefix + name
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                walk(annotation, path + ".")
+            elif name == "datasets":
+                walk(Dataset, "dataset.")
+            elif annotation in (int, float):
+                kinds[path] = "number"
+            elif getattr(annotation, "__origin__", None) is list:
+                kinds[path] = "list"
+            elif annotation is bool:
+                kinds[path] = "bool"
+            else:
+                kinds[path] = "enum"
+
+    walk(Requirements, "")
+    for name, (kind, _) in DERIVED_FIELDS.items():
+        kinds[name] = kind
+    return kinds
+
+
+FIELD_KINDS = _field_kinds()
+
+
+# ---- the pack --------------------------------------------------------------------------------
+
+
+@dataclass
+class RulePack:
+    root: Path
+    version: str
+    areas: list[Area]
+    facts: dict[str, Fact]
+    rules: list[CompiledRule]
+    type_defaults: dict[str, dict[str, Any]]
+    tables: dict[str, Any]
+    digest: str
+    templates: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def area_by_id(self) -> dict[str, Area]:
+        return {area.id: area for area in self.areas}
+
+    @cached_property
+    def rules_by_area(self) -> dict[str, list[CompiledRule]]:
+        out: dict[str, list[CompiledRule]] = {area.id: [] for area in self.areas}
+        for rule in self.rules:
+            out[rule.area.id].append(rule)
+        return out
+
+    @cached_property
+    def rule_by_id(self) -> dict[str, CompiledRule]:
+        out = {rule.id: rule for rule in self.rules}
+        for rule in self.rules:
+            for alias in rule.rule.aliases:
+                out.setdefault(alias, rule)
+        return out
+
+    @cached_property
+    def referenced_fields(self) -> list[str]:
+        return list(dict.fromkeys(f for rule in self.rules for f in rule.fields()))
+
+    @cached_property
+    def computed_tests(self) -> list[Clause]:
+        """Numeric and list tests, evaluated before matching so the engine only tests equality."""
+        tests: list[Clause] = []
+        for rule in self.rules:
+            for clause in rule.clauses + [c for group in rule.any_of for c in group]:
+                if clause.op.startswith("flag:") and clause.value not in tests:
+                    tests.append(clause.value)
+        return tests
+
+
+def _parse_clause(name: str, spec: Any, where: str, facts: dict[str, Fact]) -> Clause:
+    kind = FIELD_KINDS.get(name)
+    if kind is None and not name.startswith("decision."):
+        raise RulePackError(f"{where}: tests unknown field {name!r}")
+    if isinstance(spec, dict):
+        if len(spec) != 1:
+            raise RulePackError(f"{where}: {name}: one operator per field (use any: for alternatives)")
+        op, value = next(iter(spec.items()))
+    else:
+        op, value = "eq", spec
+    if op not in OPERATORS:
+        raise RulePackError(f"{where}: {name}: unknown operator {op!r}; known: {', '.join(OPERATORS)}")
+    value = _resolve_fact(value, where, facts)
+    if op in ("in", "not_in") and not isinstance(value, list):
+        raise RulePackError(f"{where}: {name}: {op} takes a list")
+    if op in ("gt", "gte", "lt", "lte") and kind != "number":
+        raise RulePackError(f"{where}: {name}: {op} needs a numeric field")
+    if op in ("contains", "not_contains") and kind != "list":
+        raise RulePackError(f"{where}: {name}: {op} needs a list field")
+    if kind in ("number", "list"):
+        # Numeric thresholds and list membership are decided before matching: the engine's
+        # alpha network fails (error 303) once many threshold tests hold at once.
+        return Clause(name, "flag:" + op, Clause(name, op, value))
+    if value is None:
+        value = "none"
+    return Clause(name, op, value)
+
+
+def _resolve_fact(value: Any, where: str, facts: dict[str, Fact]) -> Any:
+    if isinstance(value, list):
+        return [_resolve_fact(v, where, facts) for v in value]
+    if isinstance(value, str) and value.startswith("fact:"):
+        key = value[5:]
+        if key not in facts:
+            raise RulePackError(f"{where}: refers to unknown fact {key!r}")
+        return facts[key].value
+    return value
+
+
+def _compile_when(when: dict[str, Any], where: str, facts: dict[str, Fact]) -> tuple[list[Clause], list[list[Clause]]]:
+    clauses: list[Clause] = []
+    groups: list[list[Clause]] = []
+    for name, spec in when.items():
+        if name == "any":
+            if not isinstance(spec, list) or not spec:
+                raise RulePackError(f"{where}: any: takes a list of field tests")
+            group = []
+            for item in spec:
+                if not isinstance(item, dict) or len(item) != 1:
+                    raise RulePackError(f"{where}: each entry of any: is one field test")
+                (key, value), = item.items()
+                group.append(_parse_clause(key, value, where, facts))
+            groups.append(group)
+        elif name.startswith("any_"):  # any_2, any_3: further independent groups
+            sub_clauses, sub_groups = _compile_when({"any": spec}, where, facts)
+            groups.extend(sub_groups)
+        else:
+            clauses.append(_parse_clause(name, spec, where, facts))
+    return clauses, groups
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise RulePackError(f"{path}: {error}") from None
+
+
+def _pydantic(model: type[BaseModel], data: Any, where: str) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise RulePackError(f"{where}: {loc}: {first['msg']}") from None
+
+
+def default_root() -> Path:
+    """rules/ inside the installed package, or beside it in a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "rules", here.parent / "rules"):
+        if (candidate / "areas.yaml").is_file():
+            return candidate
+    raise RulePackError(f"cannot find the rule pack (looked in {here / 'rules'} and {here.parent / 'rules'})")
+
+
+def _template_env() -> jinja2.Environment:
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.filters.update(templating.FILTERS)
+    env.globals.update(templating.GLOBALS)
+    return env
+
+
+def load(root: Optional[Path] = None) -> RulePack:
+    root = root or default_root()
+    digest = hashlib.sha256()
+    areas_file = _pydantic(AreasFile, _read_yaml(root / "areas.yaml"), str(root / "areas.yaml"))
+    areas = {area.id: area for area in areas_file.areas}
+    order = {area_id: index for index, area_id in enumerate(areas)}
+
+    facts: dict[str, Fact] = {}
+    for path in sorted((root / "facts").glob("*.yaml")):
+        digest.update(path.read_bytes())
+        data = _read_yaml(path) or {}
+        for key, value in data.items():
+            if key in facts:
+                raise RulePackError(f"{path}: fact {key!r} is defined twice")
+            facts[key] = _pydantic(Fact, value, f"{path}: {key}")
+
+    tables: dict[str, Any] = {}
+    for path in sorted((root / "tables").glob("*.yaml")):
+        digest.update(path.read_bytes())
+        tables[path.stem] = _read_yaml(path)
+
+    for area_id, area in list(areas.items()):
+        if area.options_table:
+            table = tables.get(area.options_table)
+            if not isinstance(table, dict) or not isinstance(table.get("options"), dict):
+                raise RulePackError(f"tables/{area.options_table}.yaml: needs an `options` mapping for area {area_id}")
+            extra = {
+                key: _pydantic(Option, {k: v for k, v in value.items() if k in Option.model_fields},
+                               f"tables/{area.options_table}.yaml: {key}")
+                for key, value in table["options"].items()
+            }
+            areas[area_id] = area.model_copy(update={"options": {**area.options, **extra}})
+
+    defaults_path = root / "defaults.yaml"
+    type_defaults = _read_yaml(defaults_path) if defaults_path.exists() else {}
+    if defaults_path.exists():
+        digest.update(defaults_path.read_bytes())
+
+    env = _template_env()
+    templates: dict[str, jinja2.Template] = {}
+    rules: list[CompiledRule] = []
+    seen_ids: dict[str, str] = {}
+    digest.update((root / "areas.yaml").read_bytes())
+    for path in sorted(root.glob("*/*.yaml")):
+        if path.parent.name in ("facts", "tables"):
+            continue
+        digest.update(path.read_bytes())
+        where = str(path.relative_to(root))
+        rule_file = _pydantic(RuleFile, _read_yaml(path), where)
+        if rule_file.area not in areas:
+            raise RulePackError(f"{where}: unknown area {rule_file.area!r}")
+        if path.parent.name != rule_file.area:
+            raise RulePackError(f"{where}: rules of area {rule_file.area!r} belong in rules/{rule_file.area}/")
+        area = areas[rule_file.area]
+        for rule in rule_file.rules:
+            at = f"{where}: {rule.id}"
+            for name in [rule.id, *rule.aliases]:
+                if name in seen_ids:
+                    raise RulePackError(f"{at}: id {name!r} is already used in {seen_ids[name]}")
+                seen_ids[name] = where
+            clauses, groups = _compile_when(rule.when, at, facts)
+            if not clauses and not groups:
+                raise RulePackError(f"{at}: a rule needs at least one condition")
+            _check_effect(rule, area, at)
+            for clause in clauses + [c for g in groups for c in g]:
+                if clause.field.startswith("decision."):
+                    other = clause.field.split(".", 1)[1]
+                    if other not in areas:
+                        raise RulePackError(f"{at}: tests the decision of unknown area {other!r}")
+                    if order[other] >= order[area.id]:
+                        raise RulePackError(f"{at}: tests decision.{other}, which is decided after {area.id}")
+                    if areas[other].scope == "dataset" and area.scope != "dataset":
+                        raise RulePackError(f"{at}: a workload rule cannot test a dataset's decision")
+                    values = clause.value if isinstance(clause.value, list) else [clause.value]
+                    for value in values:
+                        if not areas[other].open_options and value not in areas[other].options:
+                            raise RulePackError(f"{at}: {value!r} is not an option of {other}")
+                elif clause.field.startswith("dataset.") and area.scope != "dataset":
+                    raise RulePackError(f"{at}: only dataset areas can test dataset fields")
+            compiled = CompiledRule(rule, area, len(rules), where, clauses, groups)
+            rules.append(compiled)
+            for key, text in _rule_templates(rule):
+                try:
+                    templates[f"{rule.id}:{key}"] = env.from_string(text)
+                except jinja2.TemplateSyntaxError as error:
+                    raise RulePackError(f"{at}: {key}: {error.message}") from None
+    return RulePack(root, areas_file.version, list(areas.values()), facts, rules, type_defaults, tables,
+                    digest.hexdigest()[:12], templates)
+
+
+def _rule_templates(rule: Rule) -> list[tuple[str, str]]:
+    out = [("rationale", rule.rationale)]
+    out += [(f"tradeoffs.{i}", t) for i, t in enumerate(rule.tradeoffs)]
+    out += [(f"details.{k}", v) for k, v in rule.effect.details.items()]
+    out += [(f"advice.{i}", t) for i, t in enumerate(rule.effect.advice)]
+    if rule.effect.option and "{{" in rule.effect.option:
+        out.append(("option", rule.effect.option))
+    return out
+
+
+def _check_effect(rule: Rule, area: Area, at: str) -> None:
+    effect = rule.effect
+    verb = effect.verb
+    if area.kind == "set":
+        if verb not in ("propose", "warn"):
+            raise RulePackError(f"{at}: rules of a set area propose options")
+    elif verb == "propose":
+        raise RulePackError(f"{at}: propose is for set areas (controls)")
+    option = effect.option
+    if option is None or "{{" in option:
+        if option is not None and not area.open_options:
+            raise RulePackError(f"{at}: only areas with open_options choose by template")
+        return
+    if option not in area.options:
+        raise RulePackError(f"{at}: {option!r} is not an option of {area.id}")
+    if option == NOT_APPLICABLE:
+        raise RulePackError(f"{at}: use `not_applicable: true` for an area that does not apply")

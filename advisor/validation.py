@@ -1,0 +1,158 @@
+"""Turning a parsed document into a validated profile: pydantic errors become located problems, defaults are recorded."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from pydantic import BaseModel, ValidationError
+
+from advisor.errors import InvalidRequirements, Problem
+from advisor.loading import Document, dotted
+from advisor.requirements import Dataset, Requirements
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Validated answers plus which of them the user did not give (the assumptions)."""
+
+    requirements: Requirements
+    defaulted: frozenset[str]  # dotted paths of answers taken from a default
+    type_defaults: frozenset[str]  # those among them that came from the workload type's defaults
+
+    def answers(self) -> dict[str, Any]:
+        return self.requirements.model_dump(mode="json")
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = Requirements
+    for part in loc:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return None
+        annotation = info.annotation
+        if part == "datasets":
+            model = Dataset
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+        else:
+            model = None
+    return model
+
+
+def _hint(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def _describe(error: Mapping[str, Any]) -> tuple[tuple[Any, ...], str]:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        parent = _model_at(loc[:-1])
+        known = sorted(parent.model_fields) if parent else []
+        message = "is not a known field" + _hint(str(loc[-1]), known)
+        if known:
+            message += f"; known here: {', '.join(known)}"
+        return loc, message
+    if kind == "missing":
+        return loc, "is required"
+    if kind == "literal_error":
+        expected = re.findall(r"'([^']*)'|(\d+)", error.get("ctx", {}).get("expected", ""))
+        options = [a or b for a, b in expected]
+        return loc, f"{_show(value)} is not one of {', '.join(options)}" + _hint(str(value), options)
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return loc, f"must be a mapping of fields, not {_show(value)}"
+    message = error["msg"]
+    message = message.removeprefix("Value error, ")
+    message = message[0].lower() + message[1:] if message else message
+    return loc, f"{message} (got {_show(value)})" if kind not in ("value_error",) else message
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) or value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _problems(error: ValidationError, document: Document) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        loc, message = _describe(item)
+        # Literal and union errors name the failing branch in loc; keep only real field names.
+        loc = tuple(part for part in loc if isinstance(part, int) or not str(part).startswith(("literal[", "function-")))
+        problems.append(Problem(dotted(loc), message, document.line_of(loc)))
+    return problems
+
+
+def _explicit_paths(data: Mapping[str, Any], prefix: str = "") -> set[str]:
+    paths: set[str] = set()
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        paths.add(path)
+        if isinstance(value, Mapping):
+            paths |= _explicit_paths(value, path + ".")
+        elif key == "datasets" and isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    paths |= _explicit_paths(item, f"{path}[{index}].")
+    return paths
+
+
+def _leaf_paths(data: Mapping[str, Any], prefix: str = "") -> set[str]:
+    paths: set[str] = set()
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            paths |= _leaf_paths(value, path + ".")
+        elif key == "datasets" and isinstance(value, list):
+            for index, item in enumerate(value):
+                paths |= _leaf_paths(item, f"{path}[{index}].")
+        else:
+            paths.add(path)
+    return paths
+
+
+def _merge_defaults(data: dict[str, Any], defaults: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    """Fill answers the user left out from the workload type's defaults (dotted path -> value)."""
+    merged = {key: dict(value) if isinstance(value, dict) else value for key, value in data.items()}
+    applied: set[str] = set()
+    for path, value in defaults.items():
+        section, _, field = path.partition(".")
+        if not field:
+            if section not in merged:
+                merged[section] = value
+                applied.add(path)
+            continue
+        target = merged.setdefault(section, {})
+        if field not in target:
+            target[field] = value
+            applied.add(path)
+    return merged, applied
+
+
+def validate(document: Document, type_defaults: Mapping[str, Mapping[str, Any]]) -> Profile:
+    data = document.data
+    try:
+        requirements = Requirements.model_validate(data)
+    except ValidationError as error:
+        problems = _problems(error, document)
+        problems.sort(key=lambda p: (p.line or 0, p.path))
+        raise InvalidRequirements(document.source, problems) from None
+    defaults = type_defaults.get(requirements.workload.type, {})
+    applied: set[str] = set()
+    if defaults:
+        merged, applied = _merge_defaults(data, defaults)
+        requirements = Requirements.model_validate(merged)
+    explicit = _explicit_paths(data)
+    leaves = _leaf_paths(requirements.model_dump(mode="json"))
+    defaulted = frozenset(path for path in leaves if path not in explicit and path != "description")
+    return Profile(requirements, defaulted, frozenset(applied))

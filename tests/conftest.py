@@ -1,0 +1,38 @@
+"""Shared fixtures: one Advisor for the whole run (building the engine is the slow part)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.api import Advisor, default_advisor
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session")
+def advisor() -> Advisor:
+    return default_advisor()
+
+
+def scenario(partial: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A rule example as full requirements, and the decisions it expects."""
+    data = copy.deepcopy(partial)
+    expect = data.pop("expect", {}) or {}
+    data.setdefault("version", 1)
+    data.setdefault("name", "scenario")
+    return data, expect
+
+
+def decided(result: Any, area: str) -> str:
+    """The choice for an area: workload areas, then the first dataset's areas."""
+    result_dict = result.to_dict()
+    if area in result_dict["decisions"]:
+        return result_dict["decisions"][area]["choice"]
+    if area == "controls":
+        return ",".join(c["id"] for c in result_dict["controls"])
+    return result_dict["datasets"][0]["decisions"][area]["choice"]
