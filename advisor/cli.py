@@ -101,5 +101,8 @@ def schema() -> None:
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
 
 
+# -- more commands: each lives in its own module and is added here, one line each --
+
+
 def main() -> None:
     cli(prog_name="advisor")
