@@ -96,6 +96,7 @@ class Engine:
         self._error: BaseException | None = None
         self.evaluations = 0
         self.rebuilds = 0
+        self._closed = False
         self._build()
 
     def _build(self) -> None:
@@ -112,6 +113,16 @@ class Engine:
         # a never-used slot frees uninitialised pointers.
         self._host.assert_fact(self._name, {"kind": "warmup", "sid": SESSION})
         self._host.delete_state(self._name, SESSION)
+
+    def close(self) -> None:
+        """Free the C core's ruleset; the engine cannot be used afterwards."""
+        with self._lock:
+            ruleset = self._host._ruleset_directory.get(self._name)
+            if ruleset is not None:
+                durable.durable_rules_engine.delete_ruleset(ruleset._handle)
+                self._host._ruleset_directory.clear()
+                self._host._ruleset_list.clear()
+            self._closed = True
 
     def _fire_action(self, rule: CompiledRule) -> Callable[[Any], None]:
         def action(c: Any) -> None:
@@ -137,6 +148,8 @@ class Engine:
     def run(self, evaluation: Evaluation, first: dict[str, Any]) -> None:
         """Assert the first question; rules fire and each resolver asks the next, all in this call."""
         with self._lock:
+            if self._closed:
+                raise EngineError("this engine was closed")
             self._current = evaluation
             self._error = None
             c_error: BaseException | None = None

@@ -13,6 +13,10 @@ from advisor.errors import InvalidRequirements, Problem
 MAX_BYTES = 1_048_576  # a requirements file is a page of answers, not a data set
 MAX_NODES = 20_000  # counted after expanding aliases, so a "billion laughs" file stops here
 MAX_DEPTH = 32
+# Plain data only: no Python objects, no binary, no sets; timestamps stay (a date is a plain value).
+PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
 
 
 @dataclass
@@ -115,9 +119,10 @@ def _check(
     if id(node) in sizes:  # an alias: already checked, but it counts again where it expands
         return sizes[id(node)]
     lines.setdefault(loc, node.start_mark.line + 1)
-    if not node.tag.startswith("tag:yaml.org,2002:"):
+    if node.tag not in PLAIN_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         raise InvalidRequirements(
-            source, [Problem(_dotted(loc), f"uses the YAML tag {node.tag}, which is not allowed here", node.start_mark.line + 1)]
+            source, [Problem(_dotted(loc), f"uses the YAML tag {tag}, which is not allowed here", node.start_mark.line + 1)]
         )
     size = 1
     if isinstance(node, yaml.MappingNode):

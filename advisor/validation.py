@@ -58,8 +58,9 @@ def _describe(error: Mapping[str, Any]) -> tuple[tuple[Any, ...], str]:
     if kind == "extra_forbidden":
         parent = _model_at(loc[:-1])
         known = sorted(parent.model_fields) if parent else []
-        message = "is not a known field" + _hint(str(loc[-1]), known)
-        if known:
+        hint = _hint(str(loc[-1]), known)
+        message = "is not a known field" + hint
+        if known and not hint:
             message += f"; known here: {', '.join(known)}"
         return loc, message
     if kind == "missing":
