@@ -106,7 +106,7 @@ class _Fired:
     context: dict[str, Any]
 
     def render(self, pack: RulePack, key: str) -> str:
-        return " ".join(pack.templates[f"{self.rule.id}:{key}"].render(self.context).split())
+        return " ".join(pack.template(f"{self.rule.id}:{key}").render(self.context).split())
 
 
 @dataclass

@@ -250,7 +250,16 @@ class RulePack:
     type_defaults: dict[str, dict[str, Any]]
     tables: dict[str, Any]
     digest: str
-    templates: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
+    sources: dict[str, str] = field(default_factory=dict, repr=False)  # "rule-id:part" -> template text
+    _compiled: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
+    _env: jinja2.Environment = field(default_factory=lambda: _template_env(), repr=False)
+
+    def template(self, key: str) -> jinja2.Template:
+        # Compiled on first use: a CLI run renders a few dozen of the pack's templates, not all.
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = self._env.from_string(self.sources[key])
+        return compiled
 
     @cached_property
     def area_by_id(self) -> dict[str, Area]:
@@ -347,9 +356,12 @@ def _compile_when(when: dict[str, Any], where: str, facts: dict[str, Fact]) -> t
     return clauses, groups
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: start-up is user-visible
+
+
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except (OSError, yaml.YAMLError) as error:
         raise RulePackError(f"{path}: {error}") from None
 
@@ -417,8 +429,7 @@ def load(root: Optional[Path] = None) -> RulePack:
     if defaults_path.exists():
         digest.update(defaults_path.read_bytes())
 
-    env = _template_env()
-    templates: dict[str, jinja2.Template] = {}
+    templates: dict[str, str] = {}
     rules: list[CompiledRule] = []
     seen_ids: dict[str, str] = {}
     digest.update((root / "areas.yaml").read_bytes())
@@ -461,12 +472,9 @@ def load(root: Optional[Path] = None) -> RulePack:
             compiled = CompiledRule(rule, area, len(rules), where, clauses, groups)
             rules.append(compiled)
             for key, text in _rule_templates(rule):
-                try:
-                    templates[f"{rule.id}:{key}"] = env.from_string(text)
-                except jinja2.TemplateSyntaxError as error:
-                    raise RulePackError(f"{at}: {key}: {error.message}") from None
+                templates[f"{rule.id}:{key}"] = text
     return RulePack(root, areas_file.version, list(areas.values()), facts, rules, type_defaults, tables,
-                    digest.hexdigest()[:12], templates)
+                    digest.hexdigest()[:12], sources=templates)
 
 
 def _rule_templates(rule: Rule) -> list[tuple[str, str]]:
@@ -496,3 +504,12 @@ def _check_effect(rule: Rule, area: Area, at: str) -> None:
         raise RulePackError(f"{at}: {option!r} is not an option of {area.id}")
     if option == NOT_APPLICABLE:
         raise RulePackError(f"{at}: use `not_applicable: true` for an area that does not apply")
+
+
+def check_templates(pack: RulePack) -> None:
+    """Compile every template of the pack (the loader compiles lazily); raise on the first error."""
+    for key in pack.sources:
+        try:
+            pack.template(key)
+        except jinja2.TemplateSyntaxError as error:
+            raise RulePackError(f"{key}: {error.message} (line {error.lineno} of the template)") from None

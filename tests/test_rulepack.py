@@ -8,7 +8,7 @@ import pytest
 
 from advisor.errors import RulePackError
 from advisor.requirements import WorkloadType
-from advisor.rulepack import NOT_APPLICABLE, load
+from advisor.rulepack import NOT_APPLICABLE, check_templates, load
 
 PACK = load()
 
@@ -36,30 +36,14 @@ def test_every_fact_is_quoted_or_tested_by_some_rule():
     assert not unused, f"facts no rule uses: {unused}"
 
 
-def test_every_rationale_renders_without_undefined_names(advisor):
-    # The examples render every rationale that fires; here we only make sure each template parses
-    # and refers to known roots.
+def test_every_template_compiles_and_uses_known_names():
+    from jinja2 import meta
+
+    check_templates(PACK)
     allowed = {"answers", "derived", "dataset", "decision", "facts", "tables", "options", "instance_type"}
-    for key, template in PACK.templates.items():
-        from jinja2 import meta
-
-        names = meta.find_undeclared_variables(template.environment.parse(_source_of(key)))
+    for key, source in PACK.sources.items():
+        names = meta.find_undeclared_variables(PACK.template(key).environment.parse(source))
         assert names <= allowed, f"{key}: unknown names {names - allowed}"
-
-
-def _source_of(key: str) -> str:
-    rule_id, _, part = key.partition(":")
-    rule = PACK.rule_by_id[rule_id].rule
-    if part == "rationale":
-        return rule.rationale
-    if part == "option":
-        return rule.effect.option or ""
-    kind, _, index = part.partition(".")
-    if kind == "tradeoffs":
-        return rule.tradeoffs[int(index)]
-    if kind == "advice":
-        return rule.effect.advice[int(index)]
-    return rule.effect.details[index]
 
 
 def test_facts_cite_aws_documentation():
