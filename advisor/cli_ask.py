@@ -1,0 +1,365 @@
+"""The `advisor ask` command: the questionnaire with arrow keys in a terminal, numbered lines elsewhere."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
+
+import click
+
+from advisor.cli import handle_errors
+from advisor.errors import AdvisorError, ExitCode
+from advisor.questionnaire import Invalid, Option, Questionnaire, Start, requirements_text
+
+INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C (128 + SIGINT)
+
+
+# ---- numbered choices, one line per answer ------------------------------------------------------
+
+
+class LineAsker:
+    """Questions on stderr, answers read a line at a time: for pipes, scripts and screen readers.
+
+    A blank line takes the default; a choice is picked by its number or its name.
+    """
+
+    def __init__(self) -> None:
+        self.echo_answers = not sys.stdin.isatty()  # a transcript of piped answers reads as a dialogue
+
+    def _say(self, text: str = "", nl: bool = True) -> None:
+        click.echo(text, err=True, nl=nl)
+
+    def _read(self, prompt: str) -> str:
+        self._say(prompt, nl=False)
+        line = sys.stdin.readline()
+        if not line:
+            if self.echo_answers:
+                self._say()
+            raise EOFError
+        answer = line.rstrip("\r\n").strip()
+        if self.echo_answers:
+            self._say(answer)
+        return answer
+
+    def _problem(self, reason: str) -> None:
+        self._say(f"  ! {reason}")
+
+    def _head(self, prompt: str, help: str) -> None:
+        self._say()
+        self._say(click.style(prompt, bold=True))
+        if help:
+            self._say(f"  {help}")
+
+    @staticmethod
+    def _bracket(shown: str, note: str) -> str:
+        return f" [{shown}{', ' + note if note else ''}]"
+
+    def _list(self, options: Sequence[Option]) -> None:
+        width = max(len(o.key) for o in options)
+        for number, option in enumerate(options, 1):
+            self._say(f"  {number:>3}  {option.key:<{width}}  {option.hint}".rstrip())
+
+    def _pick(self, word: str, options: Sequence[Option]) -> str:
+        keys = [o.key for o in options]
+        if word.isdigit() and 1 <= int(word) <= len(options):
+            return keys[int(word) - 1]
+        for key in keys:
+            if word.lower() == key.lower():
+                return key
+        close = difflib.get_close_matches(word.lower(), keys, n=1, cutoff=0.6)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        raise Invalid(f'"{word}" is not one of the choices: enter 1 to {len(keys)} or a name{hint}')
+
+    def section(self, title: str) -> None:
+        self._say()
+        self._say(click.style(f"== {title} ==", bold=True))
+
+    def choose(self, prompt: str, help: str, options: Sequence[Option], default: str, note: str) -> str:
+        self._head(prompt, help)
+        self._list(options)
+        number = [o.key for o in options].index(default) + 1
+        ask = f"Choose 1-{len(options)} or a name{self._bracket(f'{number} {default}', note)}: "
+        while True:
+            word = self._read(ask)
+            if not word:
+                return default
+            try:
+                return self._pick(word, options)
+            except Invalid as problem:
+                self._problem(str(problem))
+
+    def choose_many(
+        self, prompt: str, help: str, options: Sequence[Option], default: Sequence[str], note: str
+    ) -> list[str]:
+        self._head(prompt, help)
+        self._list(options)
+        shown = ", ".join(default) if default else "none"
+        ask = f"Numbers or names, separated by commas, or none{self._bracket(shown, note)}: "
+        while True:
+            line = self._read(ask)
+            if not line:
+                return list(default)
+            if line.lower() in ("none", "-", "0"):
+                return []
+            try:
+                picked = [
+                    self._pick(word.strip(), options)
+                    for word in line.replace(" ", ",").split(",")
+                    if word.strip()
+                ]
+            except Invalid as problem:
+                self._problem(str(problem))
+                continue
+            return list(dict.fromkeys(picked))
+
+    def confirm(self, prompt: str, help: str, default: bool, note: str) -> bool:
+        self._head(prompt, help)
+        ask = f"y or n{self._bracket('Y/n' if default else 'y/N', note)}: "
+        while True:
+            word = self._read(ask).lower()
+            if not word:
+                return default
+            if word in ("y", "yes", "true"):
+                return True
+            if word in ("n", "no", "false"):
+                return False
+            self._problem(f'"{word}": answer y or n')
+
+    def text(
+        self, prompt: str, help: str, default: Optional[str], parse: Callable[[str], Any], note: str
+    ) -> Any:
+        self._head(prompt, help)
+        if default is None:
+            ask = "Answer: "
+        elif default == "":
+            ask = f"Answer (optional{', ' + note if note else ''}): "
+        else:
+            ask = f"Answer{self._bracket(default, note)}: "
+        while True:
+            word = self._read(ask)
+            if not word and default is None:
+                self._problem("an answer is needed")
+                continue
+            try:
+                return parse(word if word else default or "")
+            except Invalid as problem:
+                self._problem(str(problem))
+
+
+# ---- arrow keys, in a real terminal --------------------------------------------------------------
+
+
+class ArrowAsker:
+    """Questions in a terminal with questionary: arrow keys to pick, Enter to accept the default."""
+
+    def __init__(self) -> None:
+        import questionary
+
+        self.q = questionary
+
+    def _head(self, help: str, note: str) -> None:
+        text = f"{help} (default: {note})" if note else help
+        if text:
+            width = max(40, min(shutil.get_terminal_size().columns, 100)) - 2
+            click.echo(
+                click.style(
+                    textwrap.fill(text.strip(), width, initial_indent="  ", subsequent_indent="  "), dim=True
+                )
+            )
+
+    def section(self, title: str) -> None:
+        click.echo()
+        click.echo(click.style(title, bold=True))
+
+    def choose(self, prompt: str, help: str, options: Sequence[Option], default: str, note: str) -> str:
+        self._head(help, note)
+        long = len(options) > 9
+        choices = [self.q.Choice(o.key, value=o.key, description=o.hint or None) for o in options]
+        how = "arrow keys or type to filter" if long else "arrow keys"
+        return str(
+            self.q.select(
+                prompt,
+                choices=choices,
+                default=default,
+                instruction=f"({how}, Enter to pick)",
+                use_search_filter=long,
+                use_jk_keys=not long,
+            ).unsafe_ask()
+        )
+
+    def choose_many(
+        self, prompt: str, help: str, options: Sequence[Option], default: Sequence[str], note: str
+    ) -> list[str]:
+        self._head(help, note)
+        choices = [
+            self.q.Choice(o.key, value=o.key, checked=o.key in default, description=o.hint or None)
+            for o in options
+        ]
+        picked = self.q.checkbox(
+            prompt, choices=choices, instruction="(space to tick, Enter when done)"
+        ).unsafe_ask()
+        return [o.key for o in options if o.key in picked]
+
+    def confirm(self, prompt: str, help: str, default: bool, note: str) -> bool:
+        self._head(help, note)
+        return bool(self.q.confirm(prompt, default=default).unsafe_ask())
+
+    def text(
+        self, prompt: str, help: str, default: Optional[str], parse: Callable[[str], Any], note: str
+    ) -> Any:
+        self._head(help, note)
+
+        def check(text: str) -> Any:
+            if not text.strip():
+                return "an answer is needed" if default is None else True
+            try:
+                parse(text)
+            except Invalid as problem:
+                return str(problem)
+            return True
+
+        answer = self.q.text(prompt, default=default or "", validate=check).unsafe_ask()
+        return parse(answer if answer.strip() else default or "")
+
+
+def in_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM", "") not in ("", "dumb")
+
+
+# ---- the command --------------------------------------------------------------------------------
+
+
+def _free_name(path: Path) -> Path:
+    number = 2
+    while True:
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+        number += 1
+
+
+def _check_target(path: Path) -> None:
+    if path.is_dir():
+        raise AdvisorError(f"{path}: is a folder; give a file name with -o")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise AdvisorError(f"{path}: the folder {folder} does not exist")
+
+
+def _target(asker: Any, path: Path, force: bool, what: str) -> Path:
+    """Where to write: `path`, unless it exists and the user says not to overwrite it."""
+    while path.exists() and not force:
+        if asker.confirm(f"{path} already exists. Overwrite it?", "", False, ""):
+            return path
+
+        def file_name(text: str) -> Path:
+            candidate = Path(text.strip())
+            if not text.strip():
+                raise Invalid("a file name is needed")
+            try:
+                _check_target(candidate)
+            except AdvisorError as error:
+                raise Invalid(str(error)) from None
+            return candidate
+
+        path = asker.text(f"Save the {what} as", "", str(_free_name(path)), file_name, "")
+    return path
+
+
+def _memo_renderer(pack: Any, source: str) -> Optional[Callable[[Any], str]]:
+    """The Markdown memo of a result, as `advisor memo FILE` renders it; None without the memo module."""
+    try:
+        from advisor import memo
+    except ImportError:
+        return None
+
+    def render(result: Any) -> str:
+        return str(memo.render(result, pack, "markdown", memo.memo_date(None), source))
+
+    return render
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    default="requirements.yaml",
+    show_default=True,
+    metavar="FILE",
+    help="Where to save the answers as a requirements file.",
+)
+@click.option(
+    "--from", "start_from", metavar="FILE", help="Start from the answers in FILE: they become the defaults."
+)
+@click.option("--force", is_flag=True, help="Overwrite FILE (and the memo) without asking.")
+@click.option(
+    "--plain",
+    is_flag=True,
+    help="Numbered choices and typed answers even in a terminal (for screen readers).",
+)
+@handle_errors
+def ask(output: str, start_from: Optional[str], force: bool, plain: bool) -> None:
+    """Answer questions about a workload, save them as a requirements file, and show the decisions.
+
+    In a terminal, pick with the arrow keys; with piped input, each line answers one question (a
+    number or a name for a choice, y or n, or a value), and a blank line takes the default.
+    Ctrl-C or the end of the input stops without writing anything.
+    """
+    from advisor.api import default_advisor
+    from advisor.loading import parse_yaml
+    from advisor.output import write_atomic
+    from advisor.summary import render
+    from advisor.validation import validate
+
+    if output == "-":
+        raise click.UsageError("ask saves the answers to a file: give a file name with -o")
+    path = Path(output)
+    _check_target(path)
+    advisor = default_advisor()
+    start = None
+    if start_from is not None:
+        start = Start.of(advisor.profile(Path(start_from)), start_from)
+    asker: Any = LineAsker() if plain or not in_terminal() else ArrowAsker()
+    try:
+        answers = Questionnaire(asker, advisor.pack.type_defaults, advisor.pack.facts, start).run()
+        text = requirements_text(answers, advisor.pack.facts, start_from or "")
+        # The decisions shown are those of the file's own text: what `recommend` on it will say.
+        profile = validate(parse_yaml(text, str(path)), advisor.pack.type_defaults)
+        path = _target(asker, path, force, "requirements")
+    except KeyboardInterrupt:
+        click.echo("\nadvisor: cancelled; nothing was written", err=True)
+        sys.exit(INTERRUPTED)
+    except EOFError:
+        click.echo("advisor: the input ended before the last question; nothing was written", err=True)
+        sys.exit(ExitCode.USAGE)
+    write_atomic(path, text.encode("utf-8"), force=True)
+    result = advisor.evaluate_profile(profile)
+    click.echo(err=True)
+    click.echo(render(result), nl=False)
+    click.echo(f"\nSaved the answers to {path}; edit it and run `advisor recommend {path}` again.", err=True)
+    _offer_memo(asker, result, path, force, _memo_renderer(advisor.pack, path.name))
+
+
+def _offer_memo(
+    asker: Any, result: Any, saved: Path, force: bool, renderer: Optional[Callable[[Any], str]]
+) -> None:
+    from advisor.output import write_atomic
+
+    if renderer is None:
+        return
+    try:
+        if not asker.confirm("Render the design memo?", "A justified design memo in Markdown.", False, ""):
+            return
+        memo_path = _target(asker, saved.with_name(f"{saved.stem}-memo.md"), force, "memo")
+    except KeyboardInterrupt:
+        click.echo(f"\nadvisor: cancelled; {saved} is saved, no memo was written", err=True)
+        sys.exit(INTERRUPTED)
+    except EOFError:  # a script that answered every question but this one: no memo
+        return
+    write_atomic(memo_path, renderer(result).encode("utf-8"), force=True)
+    click.echo(f"Wrote the design memo to {memo_path}.", err=True)
