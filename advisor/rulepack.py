@@ -205,6 +205,8 @@ DERIVED_FIELDS = {
     "derived.dataset_usages": ("list", "the usage of every dataset"),
     "derived.dataset_count": ("number", "how many datasets are listed"),
     "derived.total_size_gb": ("number", "the size of all datasets together"),
+    "derived.unreproducible_datasets": ("number", "how many datasets cannot be regenerated if lost (reproducible: false)"),
+    "derived.memory_per_vcpu": ("number", "compute.memory_gib divided by compute.vcpus (GiB per vCPU)"),
 }
 
 
@@ -411,6 +413,29 @@ def load(root: Optional[Path] = None) -> RulePack:
     for path in sorted((root / "tables").glob("*.yaml")):
         digest.update(path.read_bytes())
         tables[path.stem] = _read_yaml(path)
+
+    # Option texts quote facts too ({{ facts.spot_max_discount }}): rendered once, here.
+    text_env = _template_env()
+
+    def with_facts(text: str, where: str) -> str:
+        if "{{" not in text:
+            return text
+        try:
+            return text_env.from_string(text).render(facts=facts)
+        except jinja2.TemplateError as error:
+            raise RulePackError(f"areas.yaml: {where}: {error}") from None
+
+    for area_id, area in list(areas.items()):
+        options = {
+            key: option.model_copy(update={
+                "summary": with_facts(option.summary, f"{area_id}.{key}.summary"),
+                "best_for": with_facts(option.best_for, f"{area_id}.{key}.best_for"),
+            })
+            for key, option in area.options.items()
+        }
+        areas[area_id] = area.model_copy(update={
+            "options": options, "fallback_reason": with_facts(area.fallback_reason, f"{area_id}.fallback_reason"),
+        })
 
     for area_id, area in list(areas.items()):
         if area.options_table:

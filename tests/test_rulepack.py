@@ -31,6 +31,7 @@ def test_every_fact_is_quoted_or_tested_by_some_rule():
     texts = []
     for rule in PACK.rules:
         texts.append(rule.rule.model_dump_json())
+    texts.append((PACK.root / "areas.yaml").read_text(encoding="utf-8"))
     corpus = "\n".join(texts)
     unused = [key for key in PACK.facts if f"facts.{key}" not in corpus and f"fact:{key}" not in corpus]
     assert not unused, f"facts no rule uses: {unused}"
