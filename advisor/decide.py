@@ -31,13 +31,15 @@ def derived_values(answers: dict[str, Any]) -> dict[str, Any]:
         "dataset_usages": sorted({d["usage"] for d in datasets}),
         "dataset_count": len(datasets),
         "total_size_gb": sum(d["size_gb"] for d in datasets),
+        "unreproducible_datasets": sum(1 for d in datasets if not d["reproducible"]),
+        "memory_per_vcpu": answers["compute"]["memory_gib"] / answers["compute"]["vcpus"],
     }
 
 
 def _lookup(path: str, roots: dict[str, Any]) -> Any:
     head, _, rest = path.partition(".")
     value = roots[head]
-    for part in rest.split("."):
+    for part in rest.split(".") if rest else ():  # a top-level answer such as `processing` has no rest
         value = value[part]
     return value
 
@@ -71,7 +73,11 @@ def _nest(flat: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for path, value in flat.items():
         head, _, tail = path.partition(".")
-        out.setdefault(head, {})[tail] = "none" if value is None else value
+        value = "none" if value is None else value
+        if tail:
+            out.setdefault(head, {})[tail] = value
+        else:  # a top-level answer such as `processing`
+            out[head] = value
     return out
 
 
@@ -266,7 +272,8 @@ def _resolve(pack: RulePack, area: Area, fired: list[_Fired], profile: Profile, 
             option = item.render(pack, "option")
         return option
 
-    options = [o for o in area.options if o != NOT_APPLICABLE]
+    # An open area (region codes) lists only the options some rule named, not its whole table.
+    options = [o for o in area.options if o != NOT_APPLICABLE and (not area.open_options or o == area.fallback)]
     excluded: dict[str, list[_Fired]] = {}
     support: dict[str, list[_Fired]] = {}
     against: dict[str, list[_Fired]] = {}

@@ -43,22 +43,32 @@ def months(count: int) -> str:
 def instance_type(context: Context, family: str) -> str:
     """The smallest current size of `family` that gives the answers' vCPUs and memory.
 
-    The family names, architectures and sizes come from rules/tables/instance_types.yaml.
+    The family names, architectures and sizes come from rules/tables/instance_types.yaml:
+    `names` maps architecture -> instance family name, in order of preference for architecture
+    "any"; `sizes` maps size -> [vCPUs, GiB]; `sizes_by_name` may give a name its own sizes.
     """
-    table = context["tables"]["instance_types"]["families"].get(family)
+    table = context["tables"].get("instance_types", {}).get("families", {}).get(family)
     if not table:
         return ""
     compute = context["answers"]["compute"]
     arch = compute["architecture"]
     names = table["names"]
-    name = names.get(arch) if arch != "any" else next(iter(names.values()))
-    if name is None:
-        return ""
+    note = ""
+    if arch == "any" or arch not in names:
+        if arch != "any":
+            note = f"; no {arch} instances in this family"
+        name = next(iter(names.values()))
+    else:
+        name = names[arch]
+    by_size = (table.get("sizes_by_name") or {}).get(name) or table["sizes"]
     want_cpu, want_mem = compute["vcpus"], compute["memory_gib"]
-    sizes = [(size, cpu, mem) for size, (cpu, mem) in table["sizes"].items()]
+    sizes = [(size, cpu, mem) for size, (cpu, mem) in by_size.items()]
     fitting = [s for s in sizes if s[1] >= want_cpu and s[2] >= want_mem]
-    size, cpu, mem = min(fitting, key=lambda s: (s[1], s[2])) if fitting else max(sizes, key=lambda s: (s[1], s[2]))
-    note = "" if fitting else "; the largest size: scale out across several instances"
+    if fitting:
+        size, cpu, mem = min(fitting, key=lambda s: (s[1], s[2]))
+    else:
+        size, cpu, mem = max(sizes, key=lambda s: (s[1], s[2]))
+        note += "; the largest size: scale out across several instances"
     return f"{name}.{size} ({cpu} vCPU, {number(mem)} GiB{note})"
 
 
