@@ -23,6 +23,12 @@ def write_text(target: str | None, text: str, force: bool = False) -> None:
     write_atomic(Path(target), text.encode("utf-8"), force)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes, force: bool = False) -> None:
     # A temporary file in the same folder, then a rename: readers and a killed run never see
     # half a file, and the user's existing file survives until the new one is complete.
@@ -35,6 +41,8 @@ def write_atomic(path: Path, data: bytes, force: bool = False) -> None:
         raise AdvisorError(f"{path}: the folder {folder} does not exist")
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        # mkstemp makes the file 0600; give it the mode a plain open() would (or the old file's).
+        os.fchmod(handle, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()

@@ -113,3 +113,15 @@ def test_python_dash_m_advisor_runs_from_another_folder(tmp_path):
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 2 and done.stderr.startswith("advisor: ") and "Traceback" not in done.stderr
+
+
+def test_written_files_get_ordinary_permissions(runner, tmp_path):
+    import stat
+
+    out = tmp_path / "d.json"
+    old = os.umask(0o022)
+    try:
+        assert runner.invoke(cli, ["recommend", str(EXAMPLE), "-o", str(out)]).exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644

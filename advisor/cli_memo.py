@@ -1,0 +1,64 @@
+"""The `advisor memo` command: the justified design memo as Markdown, HTML or a folder of MADR records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from advisor.memo import DEFAULT_ADR_FOLDER, FORMATS
+
+
+@click.command()
+@click.argument("file", metavar="FILE")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="markdown",
+    show_default=True,
+    help="markdown and html print or write one file; adr writes one record per decision into a folder.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="OUT",
+    help=f"Write to OUT instead of standard output (adr: the folder, default {DEFAULT_ADR_FOLDER}).",
+)
+@click.option(
+    "--date",
+    "date",
+    metavar="YYYY-MM-DD",
+    help="The memo's date (default: SOURCE_DATE_EPOCH if set, else today).",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+def memo(file: str, fmt: str, output: Optional[str], date: Optional[str], force: bool) -> None:
+    """Render the justified design memo for a requirements FILE (- for standard input)."""
+    # Imported here, not at the top: advisor.cli imports this module to register the command.
+    from advisor.cli import handle_errors
+
+    handle_errors(_run)(file, fmt, output, date, force)
+
+
+def _run(file: str, fmt: str, output: Optional[str], date: Optional[str], force: bool) -> None:
+    from advisor import memo as memos
+    from advisor.api import default_advisor
+    from advisor.cli import evaluate_path
+    from advisor.output import write_text
+
+    day = memos.memo_date(date)  # a bad --date or -o fails before any work is done
+    if fmt == "adr" and output == "-":
+        raise memos.MemoError("--format adr writes a folder of records; give -o a folder, not -")
+    result = evaluate_path(file)
+    source = "standard input" if file == "-" else Path(file).name
+    view = memos.build(result, default_advisor().pack, day, source)
+    if fmt == "adr":
+        folder = Path(output or DEFAULT_ADR_FOLDER)
+        written = memos.write_folder(folder, memos.render_adr(view), force)
+        click.echo(
+            f"advisor: wrote {len(written) - 1} decision records and {memos.ADR_INDEX} to {folder}", err=True
+        )
+        return
+    text = memos.render_markdown(view) if fmt == "markdown" else memos.render_html(view)
+    write_text(output, text, force)

@@ -1,0 +1,509 @@
+"""The memo's architecture diagram: boxes, groups and data flows derived from the decisions, on a grid.
+
+The memo templates draw the same model twice: as a Mermaid flowchart (Markdown) and as inline SVG
+(HTML), so both show the same design. Which boxes appear follows from the decisions only — no load
+balancer box when the load balancer does not apply, a database box per database decision, two
+regions for a multi-region layout — and every label is an option title from the rule pack, a
+region code, or a data set's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Optional
+
+NA = "not_applicable"
+Kind = Literal["actor", "network", "security", "compute", "database", "storage", "processing"]
+
+NODE_W, NODE_H = 156, 58
+COL_GAP, ROW_GAP = 40, 22
+LABEL_CHARS = 21  # what fits on one line of a box at the SVG's label size
+LANE_PAD = 14  # inside an Availability Zone band
+GROUP_PAD = 18  # inside a region box, and room for its title
+TITLE_H = 22
+MARGIN = 16
+
+
+@dataclass
+class Node:
+    id: str
+    label: str
+    detail: str
+    kind: Kind
+    column: int
+    region: Optional[int] = None  # index of the region box it sits in; None = outside any region
+    lane: Optional[int] = None  # the Availability Zone band within its region; None = regional
+    # Layout, filled in by `layout`.
+    x: float = 0
+    y: float = 0
+    w: float = NODE_W
+    h: float = NODE_H
+
+    @property
+    def lines(self) -> list[str]:
+        """The label on one or two lines of a box; a longer label is cut, its tooltip holds it all."""
+        words, lines, current = self.label.split(), [], ""
+        for word in words:
+            if current and len(current) + 1 + len(word) > LABEL_CHARS:
+                lines.append(current)
+                current = word
+            else:
+                current = f"{current} {word}".strip()
+        lines.append(current)
+        if len(lines) > 2:
+            lines = [lines[0], clip(" ".join(lines[1:]), LABEL_CHARS)]
+        return [clip(line, LABEL_CHARS) for line in lines]
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+
+@dataclass
+class Edge:
+    source: str
+    target: str
+    label: str = ""
+    dashed: bool = False
+    path: str = ""  # SVG path, filled in by `layout`; empty when drawn by another edge's path
+    junction: bool = False  # starts at the zones' shared junction rather than at its source box
+
+
+@dataclass
+class Group:
+    id: str
+    label: str
+    kind: Literal["region", "az"]
+    region: int
+    lane: Optional[int] = None
+    x: float = 0
+    y: float = 0
+    w: float = 0
+    h: float = 0
+
+
+@dataclass
+class Diagram:
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    width: float = 0
+    height: float = 0
+
+    def node(self, node_id: str) -> Node:
+        return next(n for n in self.nodes if n.id == node_id)
+
+    def outside(self) -> list[Node]:
+        return [n for n in self.nodes if n.region is None]
+
+    def regions(self) -> list[Group]:
+        return [g for g in self.groups if g.kind == "region"]
+
+    def regional(self, region: int) -> list[Node]:
+        return [n for n in self.nodes if n.region == region and n.lane is None]
+
+    def zones(self, region: int) -> list[Group]:
+        return [g for g in self.groups if g.kind == "az" and g.region == region]
+
+    def in_zone(self, region: int, lane: int) -> list[Node]:
+        return [n for n in self.nodes if n.region == region and n.lane == lane]
+
+
+@dataclass(frozen=True)
+class DatasetChoice:
+    name: str
+    service: str  # storage_service choice
+    service_title: str
+    storage_class: str
+    class_title: str
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the diagram is drawn from: the choices, the titles of the chosen options, a few answers."""
+
+    choices: dict[str, str]  # workload area -> option id
+    titles: dict[str, str]  # workload area -> title of the chosen option
+    datasets: list[DatasetChoice]
+    controls: frozenset[str]
+    workload_type: str
+    protocol: str
+    users: str  # regional | global
+    public_facing: bool
+    disaster_recovery: str
+    region_title: str
+
+
+SOURCES = {
+    # Who sends the work, by workload type, when it is not internet users.
+    "batch": "Job submitters",
+    "scheduled_job": "Schedule",
+    "event_driven": "Event sources",
+    "stream_processing": "Stream producers",
+    "ci_build": "Build triggers",
+    "ml_training": "Training jobs",
+    "hpc": "Job submitters",
+    "rendering": "Render jobs",
+    "media_transcoding": "Media uploads",
+    "data_warehouse": "Analysts and BI tools",
+    "analytics": "Analysts and BI tools",
+}
+
+
+def build(inputs: Inputs) -> Diagram:
+    c = inputs.choices
+    diagram = Diagram()
+    compute = c.get("compute_platform", NA)
+    lb = c.get("load_balancer", NA)
+    database = c.get("database", NA)
+    availability = c.get("availability", "multi_az")
+    region_count = 2 if availability == "multi_region" else 1
+    lanes = 1 if availability == "single_az" else 2
+
+    # Columns, left to right; empty ones are dropped at layout time.
+    USERS, DNS, WAF, LB, COMPUTE, DB, PROCESS, STORE = range(8)
+
+    if inputs.public_facing:
+        source = "Users worldwide" if inputs.users == "global" else "Users"
+    else:
+        source = SOURCES.get(inputs.workload_type, "Internal clients")
+    diagram.nodes.append(Node("users", source, inputs.protocol.upper(), "actor", USERS))
+    entry: list[str] = ["users"]
+
+    show_dns = inputs.public_facing or lb != NA
+    if show_dns:
+        diagram.nodes.append(
+            Node("dns", "Amazon Route 53", f"{inputs.titles['dns_routing']} routing", "network", DNS)
+        )
+        diagram.edges.append(Edge("users", "dns", "DNS"))
+        entry = ["dns"]
+
+    for r in range(region_count):
+        if region_count == 1:
+            title = f"{c.get('region', '')} · {inputs.region_title}".strip(" ·")
+        elif r == 0:
+            title = f"{c.get('region', '')} · primary region".strip(" ·")
+        else:
+            title = (
+                "standby region" if inputs.disaster_recovery != "active_active" else "second active region"
+            )
+        diagram.groups.append(Group(f"r{r}", title, "region", r))
+        if _lane_bound(compute, database):
+            for lane in range(lanes):
+                diagram.groups.append(
+                    Group(f"r{r}z{lane}", f"Availability Zone {chr(ord('a') + lane)}", "az", r, lane)
+                )
+
+        front = entry
+        if "waf" in inputs.controls and lb == "alb":
+            diagram.nodes.append(Node(f"waf{r}", "AWS WAF", "web ACL", "security", WAF, r))
+            for e in front:
+                diagram.edges.append(Edge(e, f"waf{r}", inputs.protocol.upper() if e == "users" else ""))
+            front = [f"waf{r}"]
+        if lb != NA:
+            diagram.nodes.append(
+                Node(f"lb{r}", inputs.titles["load_balancer"], _lb_detail(lanes), "network", LB, r)
+            )
+            for e in front:
+                diagram.edges.append(
+                    Edge(e, f"lb{r}", inputs.protocol.upper() if e in ("users", "dns") else "")
+                )
+            front = [f"lb{r}"]
+
+        computes = _compute_nodes(diagram, inputs, compute, r, lanes, COMPUTE)
+        for e in front:
+            for node in computes:
+                diagram.edges.append(Edge(e, node, inputs.protocol.upper() if e in ("users", "dns") else ""))
+        if not computes:
+            computes = front if front != ["users"] else ["users"]
+
+        dbs = _database_nodes(diagram, inputs, database, r, lanes, DB)
+        if dbs:
+            writer = dbs[0]
+            for node in computes:
+                diagram.edges.append(Edge(node, writer, "reads and writes"))
+            for standby in dbs[1:]:
+                diagram.edges.append(Edge(writer, standby, "replication", dashed=True))
+            if r > 0:
+                diagram.edges.append(Edge("db0_0", writer, "cross-region replication", dashed=True))
+
+        if r == 0:
+            _data_nodes(diagram, inputs, computes, PROCESS, STORE)
+    return diagram
+
+
+def _lane_bound(compute: str, database: str) -> bool:
+    return compute in ("ec2", "containers", "elastic_beanstalk") or database in ("rds", "aurora", "redshift")
+
+
+def _lb_detail(lanes: int) -> str:
+    return "across both zones" if lanes > 1 else "one zone"
+
+
+def _compute_nodes(
+    diagram: Diagram, inputs: Inputs, compute: str, r: int, lanes: int, column: int
+) -> list[str]:
+    c, t = inputs.choices, inputs.titles
+    if compute == NA:
+        return []
+    if compute == "lambda":
+        diagram.nodes.append(Node(f"fn{r}", "AWS Lambda functions", "run across zones", "compute", column, r))
+        return [f"fn{r}"]
+    if compute == "lightsail":
+        diagram.nodes.append(Node(f"c{r}_0", t["compute_platform"], "instance", "compute", column, r, 0))
+        return [f"c{r}_0"]
+    if compute == "containers":
+        orchestrator = (
+            _short(t.get("container_orchestrator", ""))
+            if c.get("container_orchestrator", NA) != NA
+            else "Containers"
+        )
+        capacity = t.get("container_capacity", "") if c.get("container_capacity", NA) != NA else ""
+        label, detail = f"{orchestrator} tasks", f"on {_short(capacity)}" if capacity else "containers"
+    elif compute == "elastic_beanstalk":
+        label, detail = "Elastic Beanstalk instances", _family(inputs)
+    else:
+        label, detail = "Amazon EC2 instances", _family(inputs)
+    ids = []
+    for lane in range(lanes):
+        node_id = f"c{r}_{lane}"
+        diagram.nodes.append(Node(node_id, label, detail, "compute", column, r, lane))
+        ids.append(node_id)
+    return ids
+
+
+def _family(inputs: Inputs) -> str:
+    family = inputs.choices.get("instance_family", NA)
+    if family == NA:
+        return "Auto Scaling group"
+    return f"{family.upper()} family" if len(family) <= 3 else inputs.titles["instance_family"]
+
+
+def _short(title: str) -> str:
+    # "EC2 capacity (Auto Scaling group)" -> "EC2 capacity": a box label, not a description.
+    return title.split(" (")[0]
+
+
+def _database_nodes(
+    diagram: Diagram, inputs: Inputs, database: str, r: int, lanes: int, column: int
+) -> list[str]:
+    if database == NA:
+        return []
+    title = inputs.titles["database"]
+    if database in ("dynamodb",):
+        detail = (
+            "global table" if inputs.choices.get("availability") == "multi_region" else "table, across zones"
+        )
+        diagram.nodes.append(Node(f"db{r}_0", title, detail, "database", column, r))
+        return [f"db{r}_0"]
+    roles = {"aurora": ("writer", "reader"), "redshift": ("cluster", "cluster node")}.get(
+        database, ("primary", "standby")
+    )
+    ids = []
+    for lane in range(lanes):
+        role = roles[0] if lane == 0 else roles[1]
+        if r > 0 and lane == 0:
+            role = "replica"
+        node_id = f"db{r}_{lane}"
+        diagram.nodes.append(Node(node_id, title, role, "database", column, r, lane))
+        ids.append(node_id)
+        if database == "redshift":
+            break  # one cluster; its nodes are not placed per zone by the user
+    return ids
+
+
+def _data_nodes(
+    diagram: Diagram, inputs: Inputs, computes: list[str], process_col: int, store_col: int
+) -> None:
+    processing = inputs.choices.get("data_processing", NA)
+    stores: list[str] = []
+    for index, dataset in enumerate(inputs.datasets):
+        node_id = f"ds{index}"
+        if dataset.service == "s3":
+            detail = dataset.class_title if dataset.storage_class != NA else dataset.service_title
+            label = f"S3: {dataset.name}"
+        else:
+            detail = dataset.service_title
+            label = dataset.name
+        diagram.nodes.append(Node(node_id, label, detail, "storage", store_col, 0))
+        stores.append(node_id)
+        verb = {"s3": "objects", "efs": "NFS mount", "ebs": "block I/O"}.get(dataset.service, "")
+        for node in computes:
+            if node != "users":
+                diagram.edges.append(Edge(node, node_id, verb))
+    if processing != NA:
+        diagram.nodes.append(
+            Node("proc", inputs.titles["data_processing"], "data pipeline", "processing", process_col, 0)
+        )
+        for node in computes:
+            diagram.edges.append(Edge(node, "proc", "events and data"))
+        for node_id in stores:
+            diagram.edges.append(Edge("proc", node_id, "writes"))
+
+
+# ---- layout ------------------------------------------------------------------------------------
+
+
+def layout(diagram: Diagram) -> Diagram:
+    """Place every node on a grid: columns left to right, regions stacked, zones as bands."""
+    used = sorted({n.column for n in diagram.nodes})
+    column_of = {col: i for i, col in enumerate(used)}
+    for node in diagram.nodes:
+        node.column = column_of[node.column]
+    regions = diagram.regions()
+    lane_cols = sorted({n.column for n in diagram.nodes if n.lane is not None})
+
+    def col_x(col: int) -> float:
+        return MARGIN + GROUP_PAD + col * (NODE_W + COL_GAP)
+
+    # Height of each region: zone bands, or the tallest stack of regional nodes, whichever is more.
+    top = MARGIN
+    for region in regions:
+        zones = diagram.zones(region.region)
+        lanes = max(len(zones), 1)
+        lane_h = NODE_H + 2 * LANE_PAD + TITLE_H if zones else NODE_H + ROW_GAP
+        stacks: dict[int, list[Node]] = {}
+        for node in diagram.regional(region.region):
+            stacks.setdefault(node.column, []).append(node)
+        tallest = max((len(s) * NODE_H + (len(s) - 1) * ROW_GAP for s in stacks.values()), default=0)
+        inner = max(lanes * lane_h + (lanes - 1) * ROW_GAP, tallest)
+        lane_h = (inner - (lanes - 1) * ROW_GAP) / lanes
+        region.y = top
+        region.h = inner + TITLE_H + 2 * GROUP_PAD
+        inner_top = top + TITLE_H + GROUP_PAD
+        for zone in zones:
+            assert zone.lane is not None
+            zone.y = inner_top + zone.lane * (lane_h + ROW_GAP)
+            zone.h = lane_h
+            cols = lane_cols or [0]
+            zone.x = col_x(min(cols)) - LANE_PAD
+            zone.w = (max(cols) - min(cols)) * (NODE_W + COL_GAP) + NODE_W + 2 * LANE_PAD
+        for node in diagram.nodes:
+            if node.region != region.region:
+                continue
+            node.x = col_x(node.column)
+            if node.lane is not None:
+                node.y = inner_top + node.lane * (lane_h + ROW_GAP) + (lane_h - NODE_H + TITLE_H) / 2
+        for col, stack in stacks.items():
+            height = len(stack) * NODE_H + (len(stack) - 1) * ROW_GAP
+            y = inner_top + (inner - height) / 2
+            for node in stack:
+                node.y = y
+                y += NODE_H + ROW_GAP
+        region_cols = sorted({n.column for n in diagram.nodes if n.region == region.region}) or [0]
+        region.x = col_x(region_cols[0]) - GROUP_PAD
+        region.w = (region_cols[-1] - region_cols[0]) * (NODE_W + COL_GAP) + NODE_W + 2 * GROUP_PAD
+        region.w = max(region.w, len(clip(region.label, 60)) * 7.2 + 24)  # room for its title
+        top += region.h + ROW_GAP
+    total = top - ROW_GAP + MARGIN if regions else MARGIN * 2 + NODE_H
+
+    # Nodes outside every region (users, DNS) sit level with the middle of the regions.
+    for node in diagram.outside():
+        node.x = col_x(node.column)
+        node.y = (total - NODE_H) / 2
+    diagram.width = (
+        max([n.x + n.w + GROUP_PAD for n in diagram.nodes] + [g.x + g.w for g in regions]) + MARGIN
+    )
+    diagram.height = total
+    _clear_corridors(diagram)
+    for box in [*diagram.nodes, *diagram.groups]:
+        box.x, box.y, box.w, box.h = round(box.x), round(box.y), round(box.w), round(box.h)
+    diagram.width, diagram.height = round(diagram.width), round(diagram.height)
+    by_id = {n.id: n for n in diagram.nodes}
+    drawn: set[tuple[str, str]] = set()
+    for edge in diagram.edges:
+        a, b = by_id[edge.source], by_id[edge.target]
+        junction = _junction(diagram, a, b)
+        if junction is None:
+            low, high = sorted((a.cy, b.cy))
+            between = a.column == b.column and any(
+                n.column == a.column and low < n.cy < high for n in diagram.nodes if n not in (a, b)
+            )
+            edge.path = _path(a, b, between)
+            continue
+        # Every zone's copy of a service talks to the same regional service: one line from the
+        # gap between the zones, instead of one per zone cutting through the boxes beside them.
+        if (junction[2], b.id) in drawn:
+            edge.path = ""
+            continue
+        drawn.add((junction[2], b.id))
+        x, y = junction[0], junction[1]
+        bend = max((b.x - x) / 2, 20)
+        edge.path = (
+            f"M{x:.0f},{y:.0f} C{x + bend:.0f},{y:.0f} {b.x - bend:.0f},{b.cy:.0f} {b.x:.0f},{b.cy:.0f}"
+        )
+        edge.junction = True
+    return diagram
+
+
+def _clear_corridors(diagram: Diagram) -> None:
+    """Lift a regional box that stands between the zones and a service they feed out of the way.
+
+    Lines from the zones' junction run level with the gap between the zones; a box centred in
+    the region would sit on that line and look like the source of the flow.
+    """
+    by_id = {n.id: n for n in diagram.nodes}
+    for region in diagram.regions():
+        zones = sorted(diagram.zones(region.region), key=lambda z: z.y)
+        zone_cols = [n.column for n in diagram.nodes if n.region == region.region and n.lane is not None]
+        if not zones or not zone_cols:
+            continue
+        targets = [
+            by_id[e.target].column
+            for e in diagram.edges
+            if _junction(diagram, by_id[e.source], by_id[e.target]) is not None
+        ]
+        if not targets:
+            continue
+        for node in diagram.regional(region.region):
+            if max(zone_cols) < node.column < max(targets):
+                top = zones[0]
+                node.y = top.y + (top.h - NODE_H + TITLE_H) / 2
+
+
+def _junction(diagram: Diagram, a: Node, b: Node) -> Optional[tuple[float, float, str]]:
+    """Where edges from zone-bound `a` to regional `b` start, when `b` lies beyond the zones."""
+    if a.lane is None or b.lane is not None or a.region is None or b.region != a.region:
+        return None
+    zones = diagram.zones(a.region)
+    zone_cols = [n.column for n in diagram.nodes if n.region == a.region and n.lane is not None]
+    if not zones or b.column <= max(zone_cols):
+        return None
+    if len(zones) == 1 and not any(a.column < col for col in zone_cols):
+        return None  # one zone and nothing beside the source in it: a straight line is clearer
+    right = zones[0].x + zones[0].w
+    if len(zones) > 1:
+        first, second = sorted(zones, key=lambda z: z.y)[:2]
+        y = (first.y + first.h + second.y) / 2
+    else:
+        y = zones[0].y + zones[0].h + GROUP_PAD / 2
+    return right, y, f"{a.region}:{a.kind}"
+
+
+def _path(a: Node, b: Node, between: bool = False) -> str:
+    if a.column == b.column:
+        if between:  # boxes in the way: bow out to the right of the column and back
+            x, bow = a.x + a.w, COL_GAP * 0.7
+            return (
+                f"M{x:.0f},{a.cy:.0f} C{x + bow:.0f},{a.cy:.0f} {x + bow:.0f},{b.cy:.0f} {x:.0f},{b.cy:.0f}"
+            )
+        x = a.x + 18  # a replica right below its primary: straight down the left side
+        y1, y2 = (a.y + a.h, b.y) if b.y > a.y else (a.y, b.y + b.h)
+        return f"M{x:.0f},{y1:.0f} L{x:.0f},{y2:.0f}"
+    x1, y1 = a.x + a.w, a.cy
+    x2, y2 = b.x, b.cy
+    if b.x < a.x:
+        x1, x2 = a.x, b.x + b.w
+    bend = max(abs(x2 - x1) / 2, 20)
+    sign = 1 if x2 > x1 else -1
+    c1, c2 = x1 + sign * bend, x2 - sign * bend
+    return f"M{x1:.0f},{y1:.0f} C{c1:.0f},{y1:.0f} {c2:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
+
+
+def clip(text: str, width: int) -> str:
+    """Shorten a label to fit a box; the full text goes into the box's tooltip."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

@@ -1,0 +1,1188 @@
+"""The justified design memo: a result as a view model, rendered by the templates under templates/.
+
+One Jinja environment, built in `environment()`, renders every format: Markdown (`memo.md.jinja`),
+self-contained HTML (`memo.html.jinja`, the only one autoescaped) and a folder of MADR 4.0 records
+(`adr.md.jinja`, `adr-index.md.jinja`). Templates receive the `Memo` model below, never loose
+dicts; every string that can carry user text goes through `plain()` here and through the
+format's escaping there (`md` in Markdown, autoescape in HTML, `mermaid` in the diagram).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import secrets
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup, escape
+
+from advisor import diagram as diagrams
+from advisor.decide import derived_values
+from advisor.errors import AdvisorError
+from advisor.output import OutputExists, write_atomic
+from advisor.result import Decision, Result
+from advisor.rulepack import DERIVED_FIELDS, NOT_APPLICABLE, Area, CompiledRule, Option, RulePack
+from advisor.templating import duration, join_and, months, number
+
+FORMATS = ("markdown", "html", "adr")
+DEFAULT_ADR_FOLDER = "docs/adr"
+ADR_INDEX = "README.md"
+# The date of the golden memos in examples/: fixed, so they only change when the design does.
+GOLDEN_DATE = datetime.date(2026, 11, 27)
+
+
+class MemoError(AdvisorError):
+    """A memo cannot be produced as asked (bad date, templates missing, output refused)."""
+
+
+# ---- templates and their environment ----------------------------------------------------------
+
+
+def default_templates_root() -> Path:
+    """templates/ inside the installed package, or beside it in a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "memo.md.jinja").is_file():
+            return candidate
+    raise MemoError(
+        f"cannot find the memo templates (looked in {here / 'templates'} and {here.parent / 'templates'})"
+    )
+
+
+@lru_cache(maxsize=4)
+def environment(root: Optional[Path] = None) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(root or default_templates_root())),
+        undefined=jinja2.StrictUndefined,
+        # Only the HTML template escapes by itself; Markdown escapes with the `md` filter, because
+        # HTML entities are not the whole story there (pipes, emphasis, links, headings).
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html.jinja",), default_for_string=False, default=False
+        ),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    # The escape functions as globals too: shared macros take the format's one as an argument.
+    env.globals.update(md=md, html=escape)
+    env.filters.update(
+        oneline=oneline,
+        md=md,
+        code=html_code,
+        because=after_because,
+        mermaid=mermaid,
+        url=url,
+        clip=diagrams.clip,
+    )
+    return env
+
+
+# ---- escaping ---------------------------------------------------------------------------------
+
+# Control characters, and the bidirectional overrides that can make text read differently from
+# what it is ("Trojan Source"): never wanted in a memo.
+_INVISIBLE = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def plain(text: Any) -> str:
+    """One line of clean text: whitespace runs become one space, control characters go."""
+    return " ".join(_INVISIBLE.sub("", str(text)).split())
+
+
+_MD_ESCAPE = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MD_BACKSLASH = set("\\`*_[]|~$#")
+_MD_LEADING = re.compile(r"^([+=\-])")
+_MD_ORDERED = re.compile(r"^(\d+)([.)])(?=\s|$)")
+# A code span from a rule's text (`runtimePlatform`): kept as code only when it holds no
+# character that any Markdown or HTML renderer could read as markup.
+_CODE_SPAN = re.compile(r"`([^`<>&]+)`")
+
+
+def _md_text(text: str) -> str:
+    return "".join(_MD_ESCAPE.get(ch) or ("\\" + ch if ch in _MD_BACKSLASH else ch) for ch in text)
+
+
+def md(text: Any) -> str:
+    """Text that Markdown shows as it is: no HTML, emphasis, links, table breaks or headings.
+
+    A `code span` stays one (its content is inert in Markdown, only a pipe would split a table
+    cell); every other backtick is escaped, so user text cannot open a span that swallows ours.
+    """
+    text = plain(text)
+    out, last = [], 0
+    for match in _CODE_SPAN.finditer(text):
+        out.append(_md_text(text[last : match.start()]))
+        out.append("`" + match[1].replace("|", "\\|") + "`")
+        last = match.end()
+    out.append(_md_text(text[last:]))
+    escaped = "".join(out)
+    escaped = _MD_LEADING.sub(r"\\\1", escaped)
+    return _MD_ORDERED.sub(r"\1\\\2", escaped)
+
+
+@jinja2.pass_context
+def after_because(context: Any, text: Any) -> str:
+    """A reason that reads on after "because": "Objects are ..." -> "objects are ...".
+
+    The first word keeps its capital when it is a name: a word of some option's title (Amazon,
+    Deep, Reserved, Spot) or a word with more capitals or digits (DynamoDB, S3, EBS).
+    """
+    text = plain(text)
+    first = text.split(" ", 1)[0].rstrip(",:;")
+    if first in ("A", "An", "The"):
+        return text[:1].lower() + text[1:]
+    if not first[:1].isupper() or first in context["memo"].names or not first[1:].islower():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def html_code(text: Any) -> Markup:
+    """Escaped HTML in which `code spans` written by rule authors become <code> elements."""
+    escaped = str(escape(plain(text)))
+    return Markup(_CODE_SPAN.sub(lambda m: f"<code>{m[1]}</code>", escaped))
+
+
+_MERMAID_SAFE = re.compile(r"[A-Za-z0-9 ,.:()/_+\-·…]")
+
+
+def mermaid(text: Any) -> str:
+    """A Mermaid label: anything but plain letters and digits becomes an entity code (#60;)."""
+    return "".join(ch if (_MERMAID_SAFE.match(ch) or ch.isalnum()) else f"#{ord(ch)};" for ch in plain(text))
+
+
+def url(value: str) -> str:
+    """A link target from the rule pack (https only), safe inside Markdown parentheses."""
+    value = plain(value)
+    if not value.startswith("https://"):
+        raise MemoError(f"refusing to link to {value!r}: only https links are written")
+    return quote(value, safe=":/?#@!$&'*+,;=%-._~")
+
+
+def oneline(text: Any) -> Any:
+    """Whitespace runs as one space; escaped (Markup) text stays escaped."""
+    joined = " ".join(str(text).split())
+    return Markup(joined) if isinstance(text, Markup) else joined
+
+
+def slug(text: str, limit: int = 48) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    words = re.findall(r"[a-z0-9]+", ascii_text)
+    out = "-".join(words)[:limit].strip("-")
+    return out
+
+
+# ---- dates ------------------------------------------------------------------------------------
+
+
+def memo_date(option: Optional[str] = None, environ: Optional[Mapping[str, str]] = None) -> datetime.date:
+    """--date if given, else SOURCE_DATE_EPOCH (reproducible builds), else today."""
+    environ = os.environ if environ is None else environ
+    if option:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", option):
+            raise MemoError(f"--date {option!r}: expected YYYY-MM-DD")
+        try:
+            return datetime.date.fromisoformat(option)
+        except ValueError as error:
+            raise MemoError(f"--date {option!r}: {error}") from None
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise MemoError(f"SOURCE_DATE_EPOCH={epoch!r}: expected a number of seconds since 1970")
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc).date()
+        except (OverflowError, OSError, ValueError):
+            raise MemoError(f"SOURCE_DATE_EPOCH={epoch!r}: out of range") from None
+    return datetime.date.today()
+
+
+# ---- plain words for answers --------------------------------------------------------------------
+
+LABELS = {
+    "name": "Name",
+    "workload.type": "Workload type",
+    "workload.environment": "Environment",
+    "workload.stateful": "Keeps state on the servers",
+    "workload.interruptible": "Can be interrupted",
+    "workload.traffic": "Traffic pattern",
+    "workload.lifetime_months": "Expected lifetime",
+    "workload.latency": "Latency need",
+    "workload.task_duration_seconds": "One unit of work takes",
+    "workload.containerized": "Packaged as container images",
+    "workload.needs_os_control": "Needs OS-level control",
+    "workload.protocol": "Protocol",
+    "workload.users": "Where the users are",
+    "compute.vcpus": "vCPUs per server or task",
+    "compute.memory_gib": "Memory per server or task",
+    "compute.bottleneck": "Bottleneck",
+    "compute.cpu_usage": "CPU usage",
+    "compute.accelerator": "Accelerator",
+    "compute.architecture": "CPU architecture",
+    "team.operations": "Operations preference",
+    "team.kubernetes_experience": "Kubernetes experience",
+    "team.portability": "Portability need",
+    "team.cloud_experience": "Cloud experience",
+    "availability.target": "Availability target",
+    "availability.disaster_recovery": "Disaster recovery",
+    "database.model": "Data model",
+    "database.access": "Access pattern",
+    "database.scale": "Scale",
+    "database.global_writes": "Writes in several regions",
+    "database.performance": "Performance need",
+    "processing": "Data processing",
+    "compliance.frameworks": "Compliance frameworks",
+    "compliance.data_residency": "Data residency",
+    "compliance.encryption_at_rest": "Encryption at rest",
+    "compliance.public_facing": "Reachable from the internet",
+    "compliance.ddos_sensitive": "Likely DDoS target",
+    "cost.priority": "Cost priority",
+    "cost.commitment": "Spend commitment",
+    "dataset.usage": "Usage",
+    "dataset.access": "Read",
+    "dataset.retrieval": "Must come back within",
+    "dataset.retention_days": "Kept for",
+    "dataset.size_gb": "Size",
+    "dataset.reproducible": "Can be regenerated",
+    "dataset.shared_by_instances": "Shared by many servers",
+}
+SECTIONS = [
+    ("Workload", "workload"),
+    ("Compute", "compute"),
+    ("Team", "team"),
+    ("Availability", "availability"),
+    ("Database", "database"),
+    ("Data processing", "processing"),
+    ("Compliance and security", "compliance"),
+    ("Cost", "cost"),
+]
+WORDS = {
+    "web_app": "web application",
+    "api": "API",
+    "ml_training": "ML training",
+    "ml_inference": "ML inference",
+    "hpc": "HPC",
+    "ci_build": "CI builds",
+    "nosql_database": "NoSQL database",
+    "in_memory_database": "in-memory database",
+    "http": "HTTP",
+    "tcp": "TCP",
+    "udp": "UDP",
+    "x86_64": "x86-64",
+    "arm64": "Arm64",
+    "gpu": "GPU",
+    "gpu_training": "GPU training",
+    "gpu_inference": "GPU inference",
+    "storage_io": "storage I/O",
+    "key_value": "key-value",
+    "read_heavy": "read-heavy",
+    "write_heavy": "write-heavy",
+    "ultra_low": "ultra-low",
+    "one_year": "one year",
+    "three_years": "three years",
+    "batch_etl": "batch ETL",
+    "real_time_stream": "real-time stream",
+    "pci_dss": "PCI DSS",
+    "hipaa": "HIPAA",
+    "gdpr": "GDPR",
+    "soc2": "SOC 2",
+    "fedramp": "FedRAMP",
+    "iso27001": "ISO 27001",
+    "sec_17a_4": "SEC 17a-4",
+    "ml_training_data": "ML training data",
+    "full_control": "full control",
+    "multi_cloud": "multi-cloud",
+    "backup_restore": "backup and restore",
+    "active_passive": "active-passive",
+    "active_active": "active-active",
+    "restartable": "yes, restartable",
+    "checkpointed": "yes, checkpointed",
+    "no": "no",
+    "none": "none",
+    "regional": "in one region",
+    "global": "around the world",
+}
+
+
+def words(path: str, value: Any) -> str:
+    """An answer as a reader would say it: "3 years", "99.95%", "PCI DSS", "yes"."""
+    leaf = path.rsplit(".", 1)[-1]
+    if value is None:
+        if leaf == "data_residency":
+            return "anywhere"
+        if leaf == "encryption_at_rest":
+            return "when a framework requires it"
+        return "not given"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return join_and([words(path, v) for v in value]) if value else "none"
+    if leaf == "target":
+        return f"{float(value):g}%"
+    if leaf == "lifetime_months":
+        return months(int(value))
+    if leaf == "task_duration_seconds":
+        return duration(value)
+    if leaf == "memory_gib":
+        return f"{number(value)} GiB"
+    if leaf == "size_gb":
+        return f"{number(value)} GB"
+    if leaf in ("retention_days",):
+        days = int(value)
+        return (
+            f"{days // 365} year{'s' if days // 365 != 1 else ''}"
+            if days % 365 == 0
+            else f"{number(days)} days"
+        )
+    if isinstance(value, (int, float)):
+        return number(value)
+    text = str(value)
+    if text in WORDS:
+        return WORDS[text]
+    return text.replace("_", " ")
+
+
+# ---- the view model ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class OptionView:
+    id: str
+    title: str
+    summary: str
+    best_for: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class Cause:
+    """An answer (or earlier decision) a rule tested: what made a reason apply."""
+
+    path: str
+    label: str
+    value: str
+    assumed: bool = False
+    kind: str = "answer"  # answer | decision | derived
+
+
+@dataclass(frozen=True)
+class Reason:
+    text: str
+    causes: tuple[Cause, ...] = ()
+
+
+@dataclass(frozen=True)
+class AlternativeView:
+    """An option some rule spoke for or against, and why it lost."""
+
+    option: OptionView
+    why_not: str
+    ruled_out: bool
+
+
+@dataclass(frozen=True)
+class PillarView:
+    id: str
+    title: str
+    how: str
+    reference: str
+
+
+@dataclass
+class DecisionView:
+    area: str
+    title: str  # the area's title
+    question: str
+    subject: str  # the data set's name for dataset areas, else ""
+    anchor: str
+    choice: OptionView
+    confidence: str
+    applicable: bool
+    reasons: list[Reason]
+    drivers: list[Cause]
+    alternatives: list[AlternativeView]
+    others: list[OptionView]  # options no rule spoke for or against
+    tradeoffs: list[str]
+    risks: list[str]
+    advice: list[str]
+    details: list[tuple[str, str]]
+    references: list[Link]
+    pillars: list[PillarView]
+    assumptions: list[str]
+    rules: list[str]
+    confirmation: str
+    confirmation_reference: str
+    number: int = 0  # its ADR number, 0 when it gets no record
+    filename: str = ""
+
+    @property
+    def heading(self) -> str:
+        return f"{self.title} for {self.subject}" if self.subject else self.title
+
+
+@dataclass(frozen=True)
+class Answer:
+    path: str
+    label: str
+    value: str
+    assumed: bool
+
+
+@dataclass(frozen=True)
+class AnswerGroup:
+    title: str
+    answers: tuple[Answer, ...]
+
+
+@dataclass(frozen=True)
+class AssumptionView:
+    path: str
+    label: str
+    value: str
+    why: str  # "the advisor's default" or "usual for batch"
+    affects: tuple[str, ...]
+
+
+@dataclass
+class DatasetView:
+    name: str
+    anchor: str
+    facts: list[Answer]
+    decisions: list[DecisionView]
+
+
+@dataclass(frozen=True)
+class ControlView:
+    id: str
+    title: str
+    summary: str
+    reasons: tuple[str, ...]
+    references: tuple[Link, ...]
+    pillars: tuple[PillarView, ...]
+
+
+@dataclass(frozen=True)
+class PillarSummary:
+    id: str
+    title: str
+    reference: str
+    served_by: tuple[tuple[str, str, str], ...]  # (what, choice, how)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    area: str
+    subject: str
+    choice: str
+    confidence: str
+    anchor: str
+    applicable: bool
+
+
+@dataclass
+class Memo:
+    name: str
+    description: list[str]
+    date: str
+    advisor_version: str
+    rule_pack_version: str
+    rule_pack_digest: str
+    fingerprint: str
+    source: str
+    words: dict[str, str]  # dotted answer path -> plain words
+    answers: list[AnswerGroup]
+    assumptions: list[AssumptionView]
+    decisions: list[DecisionView]  # workload areas that apply, in the order they are decided
+    not_applicable: list[DecisionView]
+    datasets: list[DatasetView]
+    summary: list[SummaryRow]
+    controls: list[ControlView]
+    pillars: list[PillarSummary]
+    open_questions: list[str]
+    next_steps: list[str]
+    warnings: list[str]
+    diagram: diagrams.Diagram
+    choices: dict[str, str]  # workload area -> option id
+    titles: dict[str, str]  # workload area -> chosen option's title
+    names: frozenset[str] = frozenset()  # every word of every option title: names, not prose
+
+    @property
+    def records(self) -> list[DecisionView]:
+        """The decisions that get an ADR each, numbered in order."""
+        return [d for d in self.all_decisions if d.number]
+
+    @property
+    def all_decisions(self) -> list[DecisionView]:
+        return self.decisions + [d for ds in self.datasets for d in ds.decisions]
+
+    @property
+    def confidence_counts(self) -> dict[str, int]:
+        counts = {"high": 0, "medium": 0, "low": 0}
+        for decision in self.all_decisions:
+            if decision.applicable:
+                counts[decision.confidence] += 1
+        return counts
+
+    def decided(self, area: str) -> bool:
+        return self.choices.get(area, NOT_APPLICABLE) != NOT_APPLICABLE
+
+
+# ---- building the view model ------------------------------------------------------------------
+
+
+def build(result: Result, pack: RulePack, date: datetime.date, source: str = "") -> Memo:
+    """The memo of a result: every decision with its reasons tied to answers, in plain words."""
+    profile = result.profile
+    if profile is None:
+        raise MemoError("the result carries no requirements (build it with advisor.evaluate)")
+    answers = profile.answers()
+    derived = derived_values(answers)
+    tables = pack.tables
+    pillar_table = tables.get("pillars") or {}
+    confirmations = (tables.get("confirmation") or {}).get("areas", {})
+    fired = set(result.fired_rules)
+    defaulted = profile.defaulted
+
+    context = _Context(
+        pack,
+        answers,
+        derived,
+        defaulted,
+        profile.type_defaults,
+        result.decisions,
+        pillar_table,
+        confirmations,
+        fired,
+        [dataset.decisions for dataset in result.datasets],
+    )
+
+    decisions = [
+        context.decision(pack.area_by_id[area], decision) for area, decision in result.decisions.items()
+    ]
+    datasets = []
+    for index, dataset in enumerate(result.datasets):
+        given = answers["datasets"][index]
+        facts = [
+            Answer(
+                f"datasets[{index}].{key}",
+                LABELS[f"dataset.{key}"],
+                plain(words(key, given[key])),
+                f"datasets[{index}].{key}" in defaulted,
+            )
+            for key in (
+                "usage",
+                "access",
+                "retrieval",
+                "retention_days",
+                "size_gb",
+                "reproducible",
+                "shared_by_instances",
+            )
+        ]
+        views = [
+            context.decision(pack.area_by_id[area], decision, index, dataset.name)
+            for area, decision in dataset.decisions.items()
+        ]
+        datasets.append(DatasetView(plain(dataset.name), "", facts, views))
+    _anchors(decisions, datasets)
+
+    number = 0
+    used: set[str] = set()
+    for decision in decisions + [d for ds in datasets for d in ds.decisions]:
+        if not decision.applicable:
+            continue
+        number += 1
+        decision.number = number
+        stem = slug(decision.title) + (f"-{slug(decision.subject, 32)}" if decision.subject else "")
+        stem = stem.strip("-") or "decision"
+        if stem in used:
+            stem = f"{stem}-{number}"
+        used.add(stem)
+        decision.filename = f"{number:04d}-{stem}.md"
+
+    choices = {area: d.choice for area, d in result.decisions.items()}
+    titles = {
+        area: plain(pack.area_by_id[area].options[d.choice].title)
+        if d.choice in pack.area_by_id[area].options
+        else d.choice
+        for area, d in result.decisions.items()
+    }
+    controls = [context.control(control) for control in result.controls]
+    assumptions = _assumption_views(result, pack, answers, profile.type_defaults)
+    memo = Memo(
+        name=plain(result.name),
+        description=[plain(p) for p in re.split(r"\n\s*\n", answers["description"] or "") if plain(p)],
+        date=date.isoformat(),
+        advisor_version=result.advisor_version,
+        rule_pack_version=result.rule_pack.version,
+        rule_pack_digest=result.rule_pack.digest,
+        fingerprint=result.fingerprint,
+        source=plain(source),
+        words=_all_words(answers, derived),
+        answers=_answer_groups(answers, defaulted),
+        assumptions=assumptions,
+        decisions=[d for d in decisions if d.applicable],
+        not_applicable=[d for d in decisions if not d.applicable],
+        datasets=datasets,
+        summary=_summary(decisions, datasets),
+        controls=controls,
+        pillars=_pillar_summary(pillar_table, decisions, datasets, controls),
+        open_questions=[],
+        next_steps=[],
+        warnings=[plain(w) for w in result.warnings],
+        diagram=diagrams.Diagram(),
+        choices=choices,
+        titles=titles,
+        names=frozenset(
+            word.strip("(),")
+            for area in pack.areas
+            for option in area.options.values()
+            for word in option.title.split()
+        ),
+    )
+    memo.open_questions = _open_questions(memo)
+    memo.next_steps = _next_steps(memo)
+    memo.diagram = _diagram(memo, answers, pack)
+    return memo
+
+
+@dataclass
+class _Context:
+    pack: RulePack
+    answers: dict[str, Any]
+    derived: dict[str, Any]
+    defaulted: frozenset[str]
+    type_defaults: frozenset[str]
+    decisions: dict[str, Decision]
+    pillar_table: dict[str, Any]
+    confirmations: dict[str, Any]
+    fired: set[str]
+    dataset_decisions: list[dict[str, Decision]]
+
+    def option(self, area: Area, option_id: str) -> OptionView:
+        option = area.options.get(option_id) or Option(title=option_id, summary=option_id, best_for=option_id)
+        return OptionView(
+            option_id, plain(option.title), plain(option.summary), plain(option.best_for), option.reference
+        )
+
+    def cause(self, path: str, subject: Optional[int]) -> Cause:
+        if path.startswith("decision."):
+            area_id = path.split(".", 1)[1]
+            area = self.pack.area_by_id[area_id]
+            if subject is not None and area.scope == "dataset":
+                choice = self.dataset_decisions[subject][area_id].choice
+                return Cause(path, plain(area.title), self.option(area, choice).title, kind="decision")
+            choice = self.decisions[area_id].choice
+            return Cause(path, plain(area.title), self.option(area, choice).title, kind="decision")
+        if path.startswith("derived."):
+            key = path.split(".", 1)[1]
+            meaning = DERIVED_FIELDS.get(path, ("", key.replace("_", " ")))[1]
+            return Cause(
+                path,
+                plain(meaning[0].upper() + meaning[1:]),
+                plain(words(key, self.derived.get(key))),
+                kind="derived",
+            )
+        if path.startswith("dataset.") and subject is not None:
+            key = path.split(".", 1)[1]
+            full = f"datasets[{subject}].{key}"
+            value = self.answers["datasets"][subject][key]
+            return Cause(full, LABELS.get(path, key), plain(words(key, value)), full in self.defaulted)
+        value = _lookup(self.answers, path)
+        return Cause(path, LABELS.get(path, path), plain(words(path, value)), path in self.defaulted)
+
+    def causes(self, rule: CompiledRule, subject: Optional[int]) -> tuple[Cause, ...]:
+        return tuple(self.cause(path, subject) for path in rule.fields())
+
+    def decision(
+        self, area: Area, decision: Decision, subject: Optional[int] = None, name: str = ""
+    ) -> DecisionView:
+        rules = [self.pack.rule_by_id[r] for r in decision.rules if r in self.pack.rule_by_id]
+        backers = [r for r in rules if _backs(r, decision.choice)]
+        rationale = [plain(text) for text in decision.rationale]
+        if backers and len(backers) == len(rationale):
+            reasons = [Reason(text, self.causes(rule, subject)) for text, rule in zip(rationale, backers)]
+        else:
+            reasons = [Reason(text) for text in rationale]
+        drivers = list(dict.fromkeys(c for rule in rules for c in self.causes(rule, subject)))
+
+        alternatives = []
+        others = []
+        for alternative in decision.alternatives:
+            option = self.option(area, alternative.choice)
+            alt_rules = [self.pack.rule_by_id[r] for r in alternative.rules if r in self.pack.rule_by_id]
+            ruled_out = any(r.rule.effect.verb == "exclude" for r in alt_rules)
+            spoken_for = any(
+                r.area.id == area.id
+                and r.rule.effect.option == alternative.choice
+                and r.rule.effect.verb in ("choose", "favor")
+                for r in (self.pack.rule_by_id[f] for f in self.fired if f in self.pack.rule_by_id)
+            )
+            if alt_rules or spoken_for:
+                alternatives.append(AlternativeView(option, plain(alternative.why_not), ruled_out))
+            else:
+                others.append(option)
+        alternatives.sort(key=lambda a: a.ruled_out)
+
+        applicable = decision.choice != NOT_APPLICABLE
+        risks = []
+        if applicable and decision.confidence == "low":
+            if backers:
+                risks.append(
+                    "The confidence is low: the answers only weakly point to this choice; "
+                    "confirm it before building on it."
+                )
+            else:
+                risks.append(
+                    "The confidence is low: no rule in the pack spoke for this option; it is the default "
+                    "for this area, so confirm it against what the team knows about the workload."
+                )
+        elif applicable and decision.confidence == "medium":
+            runner = next((a for a in alternatives if not a.ruled_out), None)
+            if runner is not None:
+                risks.append(
+                    f"The confidence is medium: {runner.option.title} came close; "
+                    "revisit if the answers behind this decision change."
+                )
+            else:
+                risks.append("The confidence is medium: revisit if the answers behind this decision change.")
+        assumed = [c for c in drivers if c.assumed]
+        if assumed:
+            risks.append(
+                "The decision rests on assumed answers: "
+                + join_and([f"{c.label.lower()} ({c.value})" for c in assumed])
+                + "; if any of them is wrong, this decision may change."
+            )
+
+        references = []
+        titles_by_url = {}
+        for rule in rules:
+            titles_by_url.setdefault(rule.rule.reference, plain(rule.rule.title))
+        option = self.option(area, decision.choice)
+        if option.reference:
+            titles_by_url.setdefault(option.reference, f"{option.title}: documentation")
+        for ref in decision.references:
+            references.append(Link(titles_by_url.get(ref, _link_text(ref)), ref))
+
+        pillars = _pillars(self.pillar_table, area.id, decision.choice) if applicable else []
+        confirmation, confirmation_reference = _confirmation(self.confirmations, area.id, decision.choice)
+        return DecisionView(
+            area=area.id,
+            title=plain(area.title),
+            question=plain(area.question),
+            subject=plain(name),
+            anchor="",
+            choice=option,
+            confidence=decision.confidence,
+            applicable=applicable,
+            reasons=reasons,
+            drivers=drivers,
+            alternatives=alternatives,
+            others=others,
+            tradeoffs=[plain(t) for t in decision.tradeoffs],
+            risks=risks,
+            advice=[plain(a) for a in decision.advice],
+            details=[
+                (plain(k.replace("_", " ").capitalize()), plain(v)) for k, v in decision.details.items()
+            ],
+            references=references,
+            pillars=pillars,
+            assumptions=[plain(a) for a in decision.assumptions],
+            rules=list(decision.rules),
+            confirmation=confirmation,
+            confirmation_reference=confirmation_reference,
+        )
+
+    def control(self, control: Any) -> ControlView:
+        area = self.pack.area_by_id.get("controls")
+        option = area.options.get(control.id) if area else None
+        title = plain(option.title) if option else control.id
+        summary = plain(option.summary) if option else ""
+        titles_by_url = {}
+        for rule_id in control.rules:
+            rule = self.pack.rule_by_id.get(rule_id)
+            if rule:
+                titles_by_url.setdefault(rule.rule.reference, plain(rule.rule.title))
+        if option and option.reference:
+            titles_by_url.setdefault(option.reference, f"{title}: documentation")
+        return ControlView(
+            control.id,
+            title,
+            summary,
+            tuple(plain(r) for r in control.rationale),
+            tuple(Link(titles_by_url.get(ref, _link_text(ref)), ref) for ref in control.references),
+            tuple(_pillars(self.pillar_table, None, control.id)),
+        )
+
+
+def _backs(rule: CompiledRule, choice: str) -> bool:
+    effect = rule.rule.effect
+    if choice == NOT_APPLICABLE:
+        return effect.verb == "not_applicable"
+    if effect.verb not in ("choose", "favor") or effect.score <= 0:
+        return False
+    return effect.option == choice or (effect.option is not None and "{{" in effect.option)
+
+
+def _lookup(answers: Mapping[str, Any], path: str) -> Any:
+    value: Any = answers
+    for part in path.split("."):
+        value = value[part]
+    return value
+
+
+def _link_text(ref: str) -> str:
+    return ref.removeprefix("https://").removeprefix("docs.aws.amazon.com/")
+
+
+def _pillars(table: Mapping[str, Any], area: Optional[str], option: str) -> list[PillarView]:
+    meta = table.get("pillars") or {}
+    if area is None:
+        entry = (table.get("controls") or {}).get(option) or {}
+    else:
+        by_option = (table.get("areas") or {}).get(area) or {}
+        entry = by_option.get(option, by_option.get("*")) or {}
+    return [
+        PillarView(
+            pillar,
+            plain(meta.get(pillar, {}).get("title", pillar)),
+            plain(entry[pillar]),
+            meta.get(pillar, {}).get("reference", ""),
+        )
+        for pillar in meta
+        if pillar in entry
+    ]
+
+
+def _confirmation(table: Mapping[str, Any], area: str, option: str) -> tuple[str, str]:
+    by_option = table.get(area) or {}
+    entry = by_option.get(option) or by_option.get("*") or {}
+    return plain(entry.get("check", "")), entry.get("reference", "")
+
+
+def _anchors(decisions: list[DecisionView], datasets: list[DatasetView]) -> None:
+    used: set[str] = set()
+
+    def unique(base: str) -> str:
+        base = base or "section"
+        candidate, n = base, 1
+        while candidate in used:
+            n += 1
+            candidate = f"{base}-{n}"
+        used.add(candidate)
+        return candidate
+
+    for decision in decisions:
+        decision.anchor = unique("decision-" + slug(decision.title))
+    for index, dataset in enumerate(datasets):
+        dataset.anchor = unique(f"dataset-{index + 1}")
+        for decision in dataset.decisions:
+            decision.anchor = unique(f"dataset-{index + 1}-{slug(decision.title)}")
+
+
+def _answer_groups(answers: dict[str, Any], defaulted: frozenset[str]) -> list[AnswerGroup]:
+    groups = []
+    for title, section in SECTIONS:
+        value = answers[section]
+        items = value.items() if isinstance(value, dict) else [(None, value)]
+        rows = []
+        for key, item in items:
+            path = f"{section}.{key}" if key else section
+            rows.append(Answer(path, LABELS.get(path, path), plain(words(path, item)), path in defaulted))
+        groups.append(AnswerGroup(title, tuple(rows)))
+    return groups
+
+
+def _all_words(answers: dict[str, Any], derived: dict[str, Any]) -> dict[str, str]:
+    out = {}
+    for section, value in answers.items():
+        if isinstance(value, dict):
+            for key, item in value.items():
+                out[f"{section}.{key}"] = plain(words(f"{section}.{key}", item))
+        elif section != "datasets":
+            out[section] = plain(words(section, value))
+    out["derived.encryption_at_rest"] = words("encryption_at_rest", derived["encryption_at_rest"])
+    return out
+
+
+_ASSUMPTION = re.compile(r"^(?P<path>\S+) defaulted to ")
+
+
+def _assumption_views(
+    result: Result, pack: RulePack, answers: dict[str, Any], type_defaults: frozenset[str]
+) -> list[AssumptionView]:
+    affects: dict[str, list[str]] = {}
+    for area, decision in result.decisions.items():
+        for text in decision.assumptions:
+            match = _ASSUMPTION.match(text)
+            if match:
+                affects.setdefault(match["path"], []).append(plain(pack.area_by_id[area].title))
+    for dataset in result.datasets:
+        for area, decision in dataset.decisions.items():
+            for text in decision.assumptions:
+                match = _ASSUMPTION.match(text)
+                if match:
+                    affects.setdefault(match["path"], []).append(
+                        f"{plain(pack.area_by_id[area].title)} for {plain(dataset.name)}"
+                    )
+    views = []
+    for path, areas in affects.items():
+        if path.startswith("datasets["):
+            index, _, key = path[len("datasets[") :].partition("].")
+            value = answers["datasets"][int(index)][key]
+            label = f"{LABELS.get('dataset.' + key, key)} ({plain(answers['datasets'][int(index)]['name'])})"
+            leaf = key
+        else:
+            value = _lookup(answers, path)
+            label = LABELS.get(path, path)
+            leaf = path
+        why = (
+            f"usual for {words('workload.type', answers['workload']['type'])}"
+            if path in type_defaults
+            else "the advisor's default"
+        )
+        views.append(AssumptionView(path, label, plain(words(leaf, value)), why, tuple(dict.fromkeys(areas))))
+    return views
+
+
+def _summary(decisions: list[DecisionView], datasets: list[DatasetView]) -> list[SummaryRow]:
+    rows = [SummaryRow(d.title, "", d.choice.title, d.confidence, d.anchor, d.applicable) for d in decisions]
+    for dataset in datasets:
+        for d in dataset.decisions:
+            rows.append(
+                SummaryRow(d.title, dataset.name, d.choice.title, d.confidence, d.anchor, d.applicable)
+            )
+    return rows
+
+
+def _pillar_summary(
+    table: Mapping[str, Any],
+    decisions: list[DecisionView],
+    datasets: list[DatasetView],
+    controls: list[ControlView],
+) -> list[PillarSummary]:
+    meta = table.get("pillars") or {}
+    served: dict[str, list[tuple[str, str, str]]] = {p: [] for p in meta}
+    for decision in decisions + [d for ds in datasets for d in ds.decisions]:
+        for pillar in decision.pillars:
+            served[pillar.id].append((decision.heading, decision.choice.title, pillar.how))
+    for control in controls:
+        for pillar in control.pillars:
+            served[pillar.id].append(("Control", control.title, pillar.how))
+    return [
+        PillarSummary(p, plain(meta[p].get("title", p)), meta[p].get("reference", ""), tuple(served[p]))
+        for p in meta
+    ]
+
+
+def _open_questions(memo: Memo) -> list[str]:
+    out = []
+    for warning in memo.warnings:
+        out.append(warning)
+    for assumption in memo.assumptions:
+        out.append(
+            f"Is “{assumption.label}: {assumption.value}” right? It was not in the requirements "
+            f"({assumption.why}) and it shaped {join_and(list(assumption.affects))}."
+        )
+    for decision in memo.all_decisions:
+        if decision.applicable and decision.confidence == "low":
+            what = f"{decision.heading}: {decision.choice.title}"
+            if decision.reasons and decision.reasons[0].causes:
+                out.append(f"{what} rests on little evidence. What else should the choice take into account?")
+            else:
+                out.append(f"{what} is the default, not a conclusion from the answers. Does the team agree?")
+    return list(dict.fromkeys(out))
+
+
+def _next_steps(memo: Memo) -> list[str]:
+    out = []
+    for decision in memo.all_decisions:
+        if decision.applicable:
+            for advice in decision.advice:
+                out.append(f"{decision.heading}: {advice}")
+    return list(dict.fromkeys(out))
+
+
+def _diagram(memo: Memo, answers: dict[str, Any], pack: RulePack) -> diagrams.Diagram:
+    datasets = []
+    for dataset in memo.datasets:
+        by_area = {d.area: d for d in dataset.decisions}
+        service = by_area.get("storage_service")
+        klass = by_area.get("storage_class")
+        datasets.append(
+            diagrams.DatasetChoice(
+                dataset.name,
+                service.choice.id if service else "s3",
+                service.choice.title if service else "",
+                klass.choice.id if klass else NOT_APPLICABLE,
+                klass.choice.title if klass else "",
+            )
+        )
+    region = memo.choices.get("region", "")
+    inputs = diagrams.Inputs(
+        choices=memo.choices,
+        titles=memo.titles,
+        datasets=datasets,
+        controls=frozenset(c.id for c in memo.controls),
+        workload_type=answers["workload"]["type"],
+        protocol=answers["workload"]["protocol"],
+        users=answers["workload"]["users"],
+        public_facing=answers["compliance"]["public_facing"],
+        disaster_recovery=answers["availability"]["disaster_recovery"],
+        region_title=memo.titles.get("region", region),
+    )
+    return diagrams.layout(diagrams.build(inputs))
+
+
+# ---- rendering --------------------------------------------------------------------------------
+
+
+def render_markdown(memo: Memo, root: Optional[Path] = None) -> str:
+    return _tidy(environment(root).get_template("memo.md.jinja").render(memo=memo))
+
+
+def render_html(memo: Memo, root: Optional[Path] = None) -> str:
+    return _tidy(environment(root).get_template("memo.html.jinja").render(memo=memo))
+
+
+def render_adr(memo: Memo, root: Optional[Path] = None) -> dict[str, str]:
+    """One MADR record per decision that applies, plus an index: file name -> text."""
+    env = environment(root)
+    record = env.get_template("adr.md.jinja")
+    files = {d.filename: _tidy(record.render(memo=memo, decision=d)) for d in memo.records}
+    files[ADR_INDEX] = _tidy(env.get_template("adr-index.md.jinja").render(memo=memo))
+    return files
+
+
+def _tidy(text: str) -> str:
+    # Templates stay readable with generous blank lines; the output keeps at most one in a row.
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip("\n") + "\n"
+
+
+def render(result: Result, pack: RulePack, fmt: str, date: datetime.date, source: str = "") -> Any:
+    memo = build(result, pack, date, source)
+    if fmt == "markdown":
+        return render_markdown(memo)
+    if fmt == "html":
+        return render_html(memo)
+    if fmt == "adr":
+        return render_adr(memo)
+    raise MemoError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+
+
+# ---- writing a folder of records ---------------------------------------------------------------
+
+
+def write_folder(folder: Path, files: Mapping[str, str], force: bool = False) -> list[Path]:
+    """Write every file into `folder`, all or nothing where the file system allows it.
+
+    A new folder is filled under a temporary name and renamed into place, so it appears complete
+    or not at all. Into an existing folder each file is written atomically, after checking that
+    none would overwrite a file without `force`.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise OutputExists(f"{folder}: exists and is not a folder")
+    targets = [folder / name for name in files]
+    if folder.is_dir() and not force:
+        clashes = [path.name for path in targets if path.exists()]
+        if clashes:
+            shown = ", ".join(clashes[:3]) + (f" and {len(clashes) - 3} more" if len(clashes) > 3 else "")
+            raise OutputExists(f"{folder}: {shown} already exist; pass --force to overwrite them")
+    if not folder.exists():
+        parent = folder.parent if str(folder.parent) else Path(".")
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = parent / f".{folder.name}.{secrets.token_hex(6)}.tmp"
+        staging.mkdir()  # the usual permissions for a new folder (umask applies), unlike mkdtemp's
+        try:
+            for name, text in files.items():
+                write_atomic(staging / name, text.encode("utf-8"))
+            os.rename(staging, folder)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return targets
+    for path, text in zip(targets, files.values()):
+        write_atomic(path, text.encode("utf-8"), force)
+    return targets
+
+
+# ---- the golden memos in examples/ -------------------------------------------------------------
+
+# Every example gets a Markdown memo; these also get the HTML memo and a folder of MADR records.
+FULL_EXAMPLES = ("web-shop",)
+
+
+def golden_files(examples: Path, advisor: Any = None) -> dict[Path, str]:
+    """The memos kept in examples/ as they should be now: path -> text."""
+    if advisor is None:
+        from advisor.api import default_advisor
+
+        advisor = default_advisor()
+    out: dict[Path, str] = {}
+    for path in sorted(examples.glob("*.yaml")):
+        result = advisor.evaluate(path)
+        memo = build(result, advisor.pack, GOLDEN_DATE, path.name)
+        out[examples / f"{path.stem}.memo.md"] = render_markdown(memo)
+        if path.stem in FULL_EXAMPLES:
+            out[examples / f"{path.stem}.memo.html"] = render_html(memo)
+            for name, text in render_adr(memo).items():
+                out[examples / f"{path.stem}.adr" / name] = text
+    return out
+
+
+def golden_paths(examples: Path) -> list[Path]:
+    """The memo files examples/ holds now, whatever produced them."""
+    found = list(examples.glob("*.memo.md")) + list(examples.glob("*.memo.html"))
+    found += [p for p in examples.glob("*.adr/*") if p.is_file()]
+    return sorted(found)
+
+
+def regenerate(examples: Path) -> list[Path]:
+    """Rewrite the golden memos and remove stale ones; returns the paths written."""
+    wanted = golden_files(examples)
+    for stale in set(golden_paths(examples)) - set(wanted):
+        stale.unlink()
+    for folder in examples.glob("*.adr"):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    for path, text in wanted.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text.encode("utf-8"), force=True)
+    return sorted(wanted)
+
+
+def main(argv: Optional[Iterable[str]] = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m advisor.memo", description="Rebuild the golden memos in examples/."
+    )
+    parser.add_argument(
+        "--regen", action="store_true", required=True, help="rewrite examples/*.memo.* from the templates"
+    )
+    parser.add_argument("--examples", type=Path, default=Path(__file__).resolve().parent.parent / "examples")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    for path in regenerate(args.examples):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
