@@ -192,9 +192,10 @@ class Run:
 
     def fired(self, rule: CompiledRule, fact: dict[str, Any]) -> None:
         subject = int(fact["subject"])
-        self.fired_rules.setdefault((rule.area.id, subject), []).append(
-            _Fired(rule, self._context(subject))
-        )
+        fired = self.fired_rules.setdefault((rule.area.id, subject), [])
+        if any(item.rule is rule for item in fired):
+            return  # durable-rules fires an `any:` rule once for each alternative that holds
+        fired.append(_Fired(rule, self._context(subject)))
 
     def resolved(self, fact: dict[str, Any]) -> Optional[dict[str, Any]]:
         position = int(fact["q"])

@@ -124,7 +124,8 @@ class Dataset(Section):
 
 class Compliance(Section):
     frameworks: list[Framework] = Field(default_factory=list, max_length=7)
-    data_residency: Annotated[Optional[str], AfterValidator(_residency)] = Field(
+    # YAML 1.1 reads an unquoted NO (Norway) as false, as it does the answer "no" above.
+    data_residency: Annotated[Optional[str], BeforeValidator(_yaml_no), AfterValidator(_residency)] = Field(
         None, description='ISO 3166 alpha-2 country ("DE") or "EU"; null = anywhere.'
     )
     encryption_at_rest: Optional[bool] = Field(
