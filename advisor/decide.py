@@ -83,27 +83,24 @@ def _nest(flat: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class Plan:
-    """What the pack needs from each profile, worked out once per pack."""
+    """What each area's rules test, worked out once per pack: a question carries only that."""
 
-    workload_fields: list[str]
-    dataset_fields: list[str]
-    workload_tests: list[tuple[int, Clause]]
-    dataset_tests: list[tuple[int, Clause]]
+    fields: dict[str, list[str]]  # area -> answers and derived values its rules test natively
+    tests: dict[str, list[tuple[int, Clause]]]  # area -> numeric and list tests, by flag number
 
     @classmethod
     def of(cls, pack: RulePack) -> "Plan":
-        native = [
-            c.field for rule in pack.rules for c in rule.clauses + [x for g in rule.any_of for x in g]
-            if not c.op.startswith("flag:") and not c.field.startswith("decision.")
-        ]
-        native = list(dict.fromkeys(native))
-        tests = list(enumerate(pack.computed_tests))
-        return cls(
-            [f for f in native if not f.startswith("dataset.")],
-            [f for f in native if f.startswith("dataset.")],
-            [(i, t) for i, t in tests if not t.field.startswith("dataset.")],
-            [(i, t) for i, t in tests if t.field.startswith("dataset.")],
-        )
+        index = {test: i for i, test in enumerate(pack.computed_tests)}
+        fields: dict[str, list[str]] = {}
+        tests: dict[str, list[tuple[int, Clause]]] = {}
+        for area in pack.areas:
+            clauses = [c for rule in pack.rules_by_area[area.id] for c in rule.clauses + [x for g in rule.any_of for x in g]]
+            fields[area.id] = list(dict.fromkeys(
+                c.field for c in clauses if not c.op.startswith("flag:") and not c.field.startswith("decision.")
+            ))
+            flagged = list(dict.fromkeys(c.value for c in clauses if c.op.startswith("flag:")))
+            tests[area.id] = [(index[t], t) for t in flagged]
+        return cls(fields, tests)
 
 
 @dataclass
@@ -112,7 +109,7 @@ class _Fired:
     context: dict[str, Any]
 
     def render(self, pack: RulePack, key: str) -> str:
-        return " ".join(pack.template(f"{self.rule.id}:{key}").render(self.context).split())
+        return pack.render(f"{self.rule.id}:{key}", self.context)
 
 
 @dataclass
@@ -131,8 +128,8 @@ class Run:
     decisions: dict[int, dict[str, Decision]] = field(default_factory=dict)
     controls: list[Control] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    _base: dict[str, Any] = field(default_factory=dict)
-    _flags: dict[str, bool] = field(default_factory=dict)
+    _roots: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _contexts: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.answers = self.profile.answers()
@@ -143,9 +140,10 @@ class Run:
             for area in self.pack.areas
             for subject in ([WORKLOAD] if area.scope == "workload" else datasets)
         ]
-        roots = {**self.answers, "derived": self.derived}
-        self._base = _nest({path: _lookup(path, roots) for path in self.plan.workload_fields})
-        self._flags = {f"t{i}": _holds(t, _lookup(t.field, roots)) for i, t in self.plan.workload_tests}
+        workload = {**self.answers, "derived": self.derived}
+        self._roots = {WORKLOAD: workload}
+        for subject in datasets:
+            self._roots[subject] = {**workload, "dataset": self.answers["datasets"][subject]}
 
     # ---- questions ------------------------------------------------------------------------
 
@@ -158,23 +156,26 @@ class Run:
         if position >= len(self.questions):
             return None
         area, subject = self.questions[position]
-        fact = dict(self._base)
-        flags = dict(self._flags)
-        if subject != WORKLOAD:
-            dataset = self.answers["datasets"][subject]
-            roots = {"dataset": dataset}
-            fact.update(_nest({p: _lookup(p, roots) for p in self.plan.dataset_fields}))
-            flags.update({f"t{i}": _holds(t, _lookup(t.field, roots)) for i, t in self.plan.dataset_tests})
+        roots = self._roots[subject]
+        fact = _nest({path: _lookup(path, roots) for path in self.plan.fields[area.id]})
         decided = dict(self.choices.get(WORKLOAD, {}))
-        decided.update(self.choices.get(subject, {}))
+        if subject != WORKLOAD:
+            decided.update(self.choices.get(subject, {}))
         fact["decision"] = decided
-        fact["flag"] = flags
+        fact["flag"] = {f"t{i}": _holds(test, _lookup(test.field, roots)) for i, test in self.plan.tests[area.id]}
         fact["q"] = position
         fact["area"] = area.id
         fact["subject"] = subject
         return fact
 
-    def _context(self, subject: int) -> dict[str, Any]:
+    def _context(self, position: int) -> dict[str, Any]:
+        """What templates see for the question at `position`: the decisions made before it."""
+        context = self._contexts.get(position)
+        if context is None:
+            context = self._contexts[position] = self._new_context(self.questions[position][1])
+        return context
+
+    def _new_context(self, subject: int) -> dict[str, Any]:
         decided = dict(self.choices.get(WORKLOAD, {}))
         if subject != WORKLOAD:
             decided.update(self.choices.get(subject, {}))
@@ -185,7 +186,7 @@ class Run:
             "decision": decided,
             "facts": self.pack.facts,
             "tables": self.pack.tables,
-            "options": {area.id: area.options for area in self.pack.areas},
+            "options": self.pack.option_tables,
         }
 
     # ---- engine callbacks -----------------------------------------------------------------
@@ -195,7 +196,7 @@ class Run:
         fired = self.fired_rules.setdefault((rule.area.id, subject), [])
         if any(item.rule is rule for item in fired):
             return  # durable-rules fires an `any:` rule once for each alternative that holds
-        fired.append(_Fired(rule, self._context(subject)))
+        fired.append(_Fired(rule, self._context(int(fact["q"]))))
 
     def resolved(self, fact: dict[str, Any]) -> Optional[dict[str, Any]]:
         position = int(fact["q"])
@@ -211,7 +212,7 @@ class Run:
         if area.kind == "set":
             self.controls = _proposals(self.pack, area, fired)
         else:
-            decision = _resolve(self.pack, area, fired, self.profile, self._context(subject))
+            decision = _resolve(self.pack, area, fired, self.profile, self._context(position))
             self.choices.setdefault(subject, {})[area.id] = decision.choice
             self.decisions.setdefault(subject, {})[area.id] = decision
         self.position = position + 1

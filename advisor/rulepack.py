@@ -126,17 +126,17 @@ class Effect(Strict):
             raise ValueError("weight goes with choose, favor or disfavor")
         return self
 
-    @property
+    @cached_property
     def verb(self) -> str:
         return next(v for v in ("choose", "favor", "disfavor", "exclude", "not_applicable", "propose", "warn")
                     if getattr(self, v) not in (None, False))
 
-    @property
+    @cached_property
     def option(self) -> Optional[str]:
         value = getattr(self, self.verb)
         return value if isinstance(value, str) else None
 
-    @property
+    @cached_property
     def score(self) -> float:
         if self.weight is not None:
             return self.weight if self.verb != "disfavor" else -abs(self.weight)
@@ -241,6 +241,13 @@ FIELD_KINDS = _field_kinds()
 
 # ---- the pack --------------------------------------------------------------------------------
 
+RENDER_CACHE_SIZE = 200_000  # texts of a few hundred bytes: tens of MB at most, then start over
+
+
+def _tidy(text: str) -> str:
+    return " ".join(text.split())
+
+
 
 @dataclass
 class RulePack:
@@ -256,16 +263,42 @@ class RulePack:
     _compiled: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
     _env: jinja2.Environment = field(default_factory=lambda: _template_env(), repr=False)
 
+    _inputs: dict[str, Optional[tuple[tuple[str, ...], ...]]] = field(default_factory=dict, repr=False)
+    _rendered: dict[tuple[Any, ...], str] = field(default_factory=dict, repr=False)
+
     def template(self, key: str) -> jinja2.Template:
         # Compiled on first use: a CLI run renders a few dozen of the pack's templates, not all.
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compiled[key] = self._env.from_string(self.sources[key])
+            self._inputs[key] = templating.inputs_of(self._env.parse(self.sources[key]))
         return compiled
+
+    def render(self, key: str, context: dict[str, Any]) -> str:
+        """Render a rule template, reusing the text of an earlier render that read the same answers.
+
+        Rendering is the largest share of an evaluation, and a rationale reads few answers: most
+        renders repeat one already done for an earlier profile.
+        """
+        template = self.template(key)
+        inputs = self._inputs[key]
+        if inputs is None:  # reads something we cannot pin down: render every time
+            return _tidy(template.render(context))
+        cache_key = (key, *(templating.value_at(context, path) for path in inputs))
+        text = self._rendered.get(cache_key)
+        if text is None:
+            if len(self._rendered) >= RENDER_CACHE_SIZE:
+                self._rendered.clear()
+            text = self._rendered[cache_key] = _tidy(template.render(context))
+        return text
 
     @cached_property
     def area_by_id(self) -> dict[str, Area]:
         return {area.id: area for area in self.areas}
+
+    @cached_property
+    def option_tables(self) -> dict[str, dict[str, Option]]:
+        return {area.id: area.options for area in self.areas}
 
     @cached_property
     def rules_by_area(self) -> dict[str, list[CompiledRule]]:

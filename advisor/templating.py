@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, Optional
 
-from jinja2 import pass_context
+from jinja2 import nodes, pass_context
 from jinja2.runtime import Context
+
+# Context names whose values change from one evaluation to the next; the rest (facts, tables,
+# options) are fixed for a loaded pack.
+VARYING = ("answers", "dataset", "decision", "derived")
 
 
 def duration(seconds: float) -> str:
@@ -71,6 +76,63 @@ def instance_type(context: Context, family: str) -> str:
         note += "; the largest size: scale out across several instances"
     return f"{name}.{size} ({cpu} vCPU, {number(mem)} GiB{note})"
 
+
+def _chain(node: nodes.Node) -> Optional[tuple[str, ...]]:
+    """answers.workload.type -> ("answers", "workload", "type"); None unless a constant path."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+            node = node.node
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            parts.append(node.arg.value)
+            node = node.node
+        elif isinstance(node, nodes.Name):
+            parts.append(node.name)
+            return tuple(reversed(parts))
+        else:
+            return None
+
+
+def inputs_of(tree: nodes.Template) -> Optional[tuple[tuple[str, ...], ...]]:
+    """The paths into the varying context that a template reads; None if that cannot be told.
+
+    A path stops where an index is computed (options.x[decision.y] reads options.x and
+    decision.y); functions declare what they read in their `reads` attribute.
+    """
+    paths: set[tuple[str, ...]] = set()
+    for name in tree.find_all(nodes.Name):
+        if name.ctx == "load" and name.name in GLOBALS:
+            paths.update(getattr(GLOBALS[name.name], "reads", ()))
+    covered: set[int] = set()
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+        if id(node) in covered:
+            continue
+        chain = _chain(node)
+        if chain is None:
+            continue
+        # Mark the inner nodes of this chain so a sub-chain is not counted on its own.
+        inner = node
+        while isinstance(inner, (nodes.Getattr, nodes.Getitem)):
+            inner = inner.node
+            covered.add(id(inner))
+        if chain[0] in VARYING:
+            paths.add(chain)
+    return tuple(sorted(paths))
+
+
+def value_at(context: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = context
+    for part in path:
+        if not isinstance(value, dict) or part not in value:
+            return "<missing>"
+        value = value[part]
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, default=str)
+    return (type(value).__name__, value)
+
+
+instance_type.reads = (("answers", "compute"),)  # type: ignore[attr-defined]
 
 FILTERS = {"duration": duration, "number": number, "join_and": join_and, "months": months}
 GLOBALS = {"instance_type": instance_type}
