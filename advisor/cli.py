@@ -102,6 +102,12 @@ def schema() -> None:
 
 
 # -- more commands: each lives in its own module and is added here, one line each --
+from advisor.cli_ask import ask  # noqa: E402  (these modules import `cli` helpers defined above)
+from advisor.cli_batch import batch  # noqa: E402
+from advisor.cli_memo import memo  # noqa: E402
+
+for _command in (ask, memo, batch):
+    cli.add_command(_command)
 
 
 def main() -> None:

@@ -66,14 +66,67 @@ def decode(raw: bytes, source: str) -> str:
         ) from None
 
 
+# libyaml when PyYAML was built with it: the pure-Python parser needs ~50 µs a node, so a hostile
+# 1 MiB file of tiny nodes took half a minute and hundreds of MB before the checks below ran.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _prescan(text: str, source: str) -> None:
+    """Refuse oversized expansions, deep nesting and extra documents from the event stream, stopping
+    at the first sign: nothing is built for an input that is refused, so time and memory stay small."""
+    loader = _Loader(text)
+    limit = 2 * MAX_NODES  # events count keys too; _check applies the exact limit to values
+    try:
+        count = depth = documents = 0
+        anchors: dict[str, int] = {}
+        open_: list[tuple[Any, int]] = []
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1 if event.start_mark else None
+            if isinstance(event, yaml.ScalarEvent):
+                count += 1
+                if event.anchor:
+                    anchors[event.anchor] = 1
+            elif isinstance(event, yaml.AliasEvent):
+                count += anchors.get(event.anchor, 1)
+            elif isinstance(event, _STARTS):
+                count += 1
+                depth += 1
+                if depth > MAX_DEPTH + 1:
+                    raise InvalidRequirements(source, [Problem("", "is nested too deeply", line)])
+                open_.append((event.anchor, count))
+            elif isinstance(event, _ENDS):
+                depth -= 1
+                anchor, start = open_.pop()
+                if anchor:
+                    anchors[anchor] = count - start + 1
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise InvalidRequirements(
+                        source, [Problem("", "holds several YAML documents; put one workload per file", line)]
+                    )
+            if count > limit:
+                raise InvalidRequirements(
+                    source, [Problem("", f"expands to more than {MAX_NODES:,} values (YAML aliases?)", line)]
+                )
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(text: str, source: str) -> Document:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise InvalidRequirements(source, [Problem("", f"is larger than {MAX_BYTES // 1024} KiB")])
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        _prescan(text, source)
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         what = error.problem or "is not valid YAML"
+        if "maximum nesting depth" in what:  # libyaml's own limit, met before ours on flow collections
+            raise InvalidRequirements(source, [Problem("", "is nested too deeply", line)]) from None
         raise InvalidRequirements(source, [Problem("", f"is not valid YAML: {what}", line)]) from None
     except yaml.YAMLError as error:
         raise InvalidRequirements(source, [Problem("", f"is not valid YAML: {error}")]) from None
@@ -95,6 +148,8 @@ def parse_yaml(text: str, source: str) -> Document:
     except yaml.constructor.ConstructorError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         raise InvalidRequirements(source, [Problem("", error.problem or str(error), line)]) from None
+    except ValueError as error:  # an integer of thousands of digits, a date such as 2024-13-45
+        raise InvalidRequirements(source, [Problem("", f"holds a value that cannot be read ({str(error).split(';')[0]})")]) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -163,7 +218,12 @@ def _dotted(loc: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            name = str(part)
+            if not name.isprintable():  # "\e[2J" in a quoted key must not drive the user's terminal
+                name = name.encode("unicode_escape").decode("ascii")
+            if len(name) > 60:  # a key is the user's text: a 100 KB key must not become a 100 KB message
+                name = name[:57] + "..."
+            out += ("." if out else "") + name
     return out
 
 
