@@ -10,6 +10,7 @@ action wrapped, and a fresh ruleset whenever the C core reports an error.
 from __future__ import annotations
 
 import itertools
+import json
 import sys
 import threading
 from typing import Any, Callable, Protocol
@@ -24,6 +25,12 @@ if sys.version_info >= (3, 13):  # pragma: no cover - depends on the interpreter
     )
 
 from durable import engine as durable  # noqa: E402
+
+_c = durable.durable_rules_engine  # the C core
+
+
+def _never(c: Any) -> None:
+    raise EngineError("durable's own action loop ran; advisor dispatches actions itself")
 
 SESSION = "advisor"
 RULE_PRIORITY = 10
@@ -97,53 +104,89 @@ class Engine:
         self.evaluations = 0
         self.rebuilds = 0
         self._closed = False
+        self._dispatch = self._dispatch_table()
         self._build()
 
     def _build(self) -> None:
-        actions: dict[str, Callable[[Any], None]] = {"warmup": lambda c: None}
-        for rule in self.pack.rules:
-            actions[f"r{rule.index}"] = self._fire_action(rule)
-        for area in self.pack.areas:
-            actions[f"resolve_{area.id}"] = self._resolve_action
+        # durable's Host compiles the ruleset; actions are dispatched by our own loop (_chain), so
+        # the Host only needs a name for each.
+        actions: dict[str, Callable[[Any], None]] = {name: _never for name in self._dispatch_table()}
         self._name = f"advisor_{next(_names)}"
         self._host = _Host(actions)
         # set_rulesets pops "run" out of the dicts it is given: hand it a fresh copy every time.
         self._host.set_rulesets({self._name: compile_ruleset(self.pack)})
+        self._ruleset = self._host.get_ruleset(self._name)
         # A first evaluation that fires an action initialises the session's state slots; deleting
         # a never-used slot frees uninitialised pointers.
-        self._host.assert_fact(self._name, {"kind": "warmup", "sid": SESSION})
-        self._host.delete_state(self._name, SESSION)
+        self._chain({"kind": "warmup", "sid": SESSION})
+        _c.delete_state(self._ruleset._handle, SESSION)
+
+    def _dispatch_table(self) -> dict[str, Callable[[dict[str, Any]], None]]:
+        table: dict[str, Callable[[dict[str, Any]], None]] = {"warmup": lambda fact: None}
+        for rule in self.pack.rules:
+            table[f"r{rule.index}"] = self._fire_action(rule)
+        for area in self.pack.areas:
+            table[f"resolve_{area.id}"] = self._resolve_action
+        return table
 
     def close(self) -> None:
         """Free the C core's ruleset; the engine cannot be used afterwards."""
         with self._lock:
-            ruleset = self._host._ruleset_directory.get(self._name)
-            if ruleset is not None:
-                durable.durable_rules_engine.delete_ruleset(ruleset._handle)
+            if not self._closed:
+                _c.delete_ruleset(self._ruleset._handle)
                 self._host._ruleset_directory.clear()
                 self._host._ruleset_list.clear()
             self._closed = True
 
-    def _fire_action(self, rule: CompiledRule) -> Callable[[Any], None]:
-        def action(c: Any) -> None:
+    def _assert(self, fact: dict[str, Any]) -> Any:
+        result = _c.assert_fact(self._ruleset._handle, json.dumps(fact, ensure_ascii=False))
+        return self._ruleset._handle_result(result, fact)  # raises on "not handled" or "seen"
+
+    def _chain(self, first: dict[str, Any]) -> None:
+        """Assert `first` and run every action it leads to, in agenda order, until none is left.
+
+        This is durable's own action loop (Ruleset.do_actions and _flush_actions) without what the
+        advisor does not use: per-action closures, timers, leases and state changes. The session
+        state is handed back unchanged after each action, as the original loop does when an action
+        leaves it alone.
+        """
+        handle = self._ruleset._handle
+        state_handle = self._assert(first)
+        started = _c.start_action_for_state(handle, state_handle)
+        if not started:
+            return
+        state_text = started[0]
+        message = json.loads(started[1])
+        dispatch = self._dispatch
+        while message:
+            action, payload = next(iter(message.items()))
+            dispatch[action](payload["m"])
+            _c.update_state(handle, state_text)
+            following = _c.complete_and_start_action(handle, state_handle)
+            message = json.loads(following) if following else None
+
+    def _fire_action(self, rule: CompiledRule) -> Callable[[dict[str, Any]], None]:
+        def action(fact: dict[str, Any]) -> None:
             if self._error is not None or self._current is None:
                 return
             try:
-                self._current.fired(rule, c.m._d)
-            except BaseException as error:  # durable swallows it otherwise
+                self._current.fired(rule, fact)
+            except BaseException as error:  # keep the C core's loop intact; raised after it ends
                 self._error = error
 
         return action
 
-    def _resolve_action(self, c: Any) -> None:
+    def _resolve_action(self, fact: dict[str, Any]) -> None:
         if self._error is not None or self._current is None:
             return
         try:
-            following = self._current.resolved(c.m._d)
-            if following is not None:
-                c.assert_fact(dict(following, kind="ask", sid=SESSION))
+            following = self._current.resolved(fact)
         except BaseException as error:
             self._error = error
+            return
+        if following is not None:
+            # C-level errors here must reach run(): they mean this ruleset is no longer trusted.
+            self._assert(dict(following, kind="ask", sid=SESSION))
 
     def run(self, evaluation: Evaluation, first: dict[str, Any]) -> None:
         """Assert the first question; rules fire and each resolver asks the next, all in this call."""
@@ -154,14 +197,14 @@ class Engine:
             self._error = None
             c_error: BaseException | None = None
             try:
-                self._host.assert_fact(self._name, dict(first, kind="ask", sid=SESSION))
+                self._chain(dict(first, kind="ask", sid=SESSION))
             except BaseException as error:
                 c_error = error
             finally:
                 self._current = None
             if c_error is None:
                 try:
-                    self._host.delete_state(self._name, SESSION)
+                    _c.delete_state(self._ruleset._handle, SESSION)
                 except BaseException as error:
                     c_error = error
             self.evaluations += 1

@@ -65,18 +65,28 @@ def test_thousands_of_evaluations_stay_correct_and_flat(profiles):
 
 
 def test_a_c_level_failure_becomes_an_error_for_that_profile_only(profiles, monkeypatch):
+    from advisor import engine as engine_module
+
     advisor = Advisor()
     good = advisor.evaluate(profiles[0]).to_json()
     host = advisor.engine._host
-    real = host.assert_fact
+    real = engine_module._c
 
-    def failing(ruleset, fact, complete=None):
-        raise Exception("Could not assert facts, error code: 303")
+    class FailingCore:
+        def __getattr__(self, name):
+            return getattr(real, name)
 
-    monkeypatch.setattr(host, "assert_fact", failing)
+        @staticmethod
+        def assert_fact(handle, text):
+            if '"resolve' not in text and '"kind": "ask"' in text and '"q": 3' in text:
+                raise Exception("Could not assert facts, error code: 303")
+            return real.assert_fact(handle, text)
+
+    # The fourth question of the chain fails inside the C core, mid-evaluation.
+    monkeypatch.setattr(engine_module, "_c", FailingCore())
     with pytest.raises(EngineError, match="303"):
         advisor.evaluate(profiles[0])
-    monkeypatch.setattr(host, "assert_fact", real)
+    monkeypatch.setattr(engine_module, "_c", real)
     # The engine threw that ruleset away and built a fresh one.
     assert advisor.engine.rebuilds == 1
     assert advisor.engine._host is not host
