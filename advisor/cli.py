@@ -59,13 +59,14 @@ def read_source(path: str) -> Any:
 
 def evaluate_path(path: str):  # type: ignore[no-untyped-def]
     from advisor.api import default_advisor
+    from advisor.loading import load_source
     from advisor.validation import validate
 
-    advisor = default_advisor()
     source = read_source(path)
-    if hasattr(source, "data"):  # already parsed (stdin)
-        return advisor.evaluate_profile(validate(source, advisor.pack.type_defaults))
-    return advisor.evaluate(source)
+    # Read and parse before loading the rule pack: an unreadable or hostile file is refused at once.
+    document = source if hasattr(source, "data") else load_source(source)
+    advisor = default_advisor()
+    return advisor.evaluate_profile(validate(document, advisor.pack.type_defaults))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -28,8 +28,8 @@ SETTINGS: dict[str, Any] = {
     "database": None,
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
 }
-WHOLE_SPACE_EXAMPLES = 300
-PER_INVARIANT_EXAMPLES = 40
+WHOLE_SPACE_EXAMPLES = 500
+PER_INVARIANT_EXAMPLES = 50
 
 # ---- strategies ------------------------------------------------------------------------------
 
