@@ -241,7 +241,7 @@ FIELD_KINDS = _field_kinds()
 
 # ---- the pack --------------------------------------------------------------------------------
 
-RENDER_CACHE_SIZE = 200_000  # texts of a few hundred bytes: tens of MB at most, then start over
+RENDER_CACHE_SIZE = 20_000  # texts of a few hundred bytes: a few MB at most, then start over
 
 
 def _tidy(text: str) -> str:
