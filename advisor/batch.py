@@ -67,20 +67,24 @@ def _hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def _folder_files(folder: Path) -> list[Path]:
-    """Every *.yaml and *.yml below folder, skipping hidden files and folders, sorted by path."""
-    found: list[tuple[tuple[str, ...], Path]] = []
-    errors: list[OSError] = []
-    for here, folders, files in os.walk(folder, onerror=errors.append):
+def _folder_items(folder: Path) -> list[Item]:
+    """Every *.yaml and *.yml below folder, skipping hidden files and folders, sorted by path; a
+    folder that cannot be listed is an error item in its place."""
+    found: list[tuple[tuple[str, ...], Item]] = []
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else folder
+        message = f"cannot be listed: {error.strerror or error}"
+        found.append(((where.relative_to(folder).parts if where != folder else ()), Item(str(where), error=message)))
+
+    for here, folders, files in os.walk(folder, onerror=unreadable):
         folders[:] = [name for name in folders if not _hidden(name)]
         base = Path(here)
         for name in files:
             if not _hidden(name) and name.lower().endswith(YAML_SUFFIXES):
                 path = base / name
-                found.append((path.relative_to(folder).parts, path))
-    if errors and not found:
-        raise errors[0]
-    return [path for _, path in sorted(found)]
+                found.append((path.relative_to(folder).parts, Item(str(path), path=str(path))))
+    return [item for _, item in sorted(found, key=lambda pair: pair[0])]
 
 
 def _jsonl_items(handle: Any, name: str) -> Iterator[Item]:
@@ -133,15 +137,10 @@ def items(paths: Iterable[str]) -> Iterator[Item]:
         if not exists:
             yield Item(given, error="no such file or folder")
         elif is_dir:
-            try:
-                files = _folder_files(path)
-            except OSError as error:
-                yield Item(given, error=f"cannot be listed: {error.strerror or error}")
-                continue
-            if not files:
+            found = _folder_items(path)
+            if not found:
                 yield Item(given, error="holds no .yaml or .yml files")
-            for file in files:
-                yield Item(str(file), path=str(file))
+            yield from found
         elif given.lower().endswith(JSONL_SUFFIX):
             yield from _jsonl_file(given)
         else:

@@ -362,3 +362,23 @@ def test_lines_are_utf_8_whatever_the_locale(tmp_path):
                           capture_output=True, timeout=120, check=False)  # a hang guard only
     assert done.returncode == 0, done.stderr.decode()
     assert json.loads(done.stdout.decode("utf-8"))["name"] == "Café Zürich 日本"
+
+
+def test_a_subfolder_that_cannot_be_listed_is_an_error_line_in_its_place(runner, services, monkeypatch):
+    real_walk = os.walk
+
+    def walk(top, onerror=None, **kwargs):
+        for here, folders, files in real_walk(top, onerror=onerror, **kwargs):
+            if "payments" in folders:  # as os.walk does when listing a folder fails: report it, skip it
+                folders.remove("payments")
+                onerror(PermissionError(13, "Permission denied", str(Path(here) / "payments")))
+            yield here, folders, files
+
+    monkeypatch.setattr(batch.os, "walk", walk)
+    result = runner.invoke(cli, ["batch", str(services)])
+    assert result.exit_code == 2
+    lines = lines_of(result.stdout)
+    assert [line["source"] for line in lines] == [
+        str(services / "a-minimal.yml"), str(services / "b-shop.yaml"), str(services / "payments"),
+    ]
+    assert lines[2]["error"] == "cannot be listed: Permission denied"
