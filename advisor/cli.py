@@ -63,8 +63,10 @@ def evaluate_path(path: str):  # type: ignore[no-untyped-def]
     from advisor.validation import validate
 
     source = read_source(path)
-    # Read and parse before loading the rule pack: an unreadable or hostile file is refused at once.
+    # Read, parse and validate before loading the rule pack: a bad file is refused at once. (The
+    # workload type's defaults only fill answers left out, so they cannot make bad answers good.)
     document = source if hasattr(source, "data") else load_source(source)
+    validate(document, {})
     advisor = default_advisor()
     return advisor.evaluate_profile(validate(document, advisor.pack.type_defaults))
 
