@@ -60,15 +60,15 @@ def read_source(path: str) -> Any:
 def evaluate_path(path: str):  # type: ignore[no-untyped-def]
     from advisor.api import default_advisor
     from advisor.loading import load_source
-    from advisor.validation import validate
+    from advisor.validation import check, with_defaults
 
     source = read_source(path)
-    # Read, parse and validate before loading the rule pack: a bad file is refused at once. (The
+    # Read, parse and check before loading the rule pack: a bad file is refused at once. (The
     # workload type's defaults only fill answers left out, so they cannot make bad answers good.)
     document = source if hasattr(source, "data") else load_source(source)
-    validate(document, {})
+    requirements = check(document)
     advisor = default_advisor()
-    return advisor.evaluate_profile(validate(document, advisor.pack.type_defaults))
+    return advisor.evaluate_profile(with_defaults(document, requirements, advisor.pack.type_defaults))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -170,14 +170,14 @@ def _check(
 ) -> int:
     """Refuse tags, duplicate keys and oversized expansions; record lines. Returns the expanded size."""
     if depth > MAX_DEPTH:
-        raise InvalidRequirements(source, [Problem(_dotted(loc), "is nested too deeply", node.start_mark.line + 1)])
+        raise InvalidRequirements(source, [Problem(dotted(loc), "is nested too deeply", node.start_mark.line + 1)])
     if id(node) in sizes:  # an alias: already checked, but it counts again where it expands
         return sizes[id(node)]
     lines.setdefault(loc, node.start_mark.line + 1)
     if node.tag not in PLAIN_TAGS:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         raise InvalidRequirements(
-            source, [Problem(_dotted(loc), f"uses the YAML tag {tag}, which is not allowed here", node.start_mark.line + 1)]
+            source, [Problem(dotted(loc), f"uses the YAML tag {tag}, which is not allowed here", node.start_mark.line + 1)]
         )
     size = 1
     if isinstance(node, yaml.MappingNode):
@@ -185,18 +185,18 @@ def _check(
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InvalidRequirements(
-                    source, [Problem(_dotted(loc), "has a key that is not a plain name", key_node.start_mark.line + 1)]
+                    source, [Problem(dotted(loc), "has a key that is not a plain name", key_node.start_mark.line + 1)]
                 )
             key = key_node.value
             if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
                 raise InvalidRequirements(
-                    source, [Problem(_dotted(loc), "uses a YAML merge key (<<), which is not allowed here", key_node.start_mark.line + 1)]
+                    source, [Problem(dotted(loc), "uses a YAML merge key (<<), which is not allowed here", key_node.start_mark.line + 1)]
                 )
             line = key_node.start_mark.line + 1
             if key in seen:
                 raise InvalidRequirements(
                     source,
-                    [Problem(_dotted(loc + (key,)), f"is given twice (first on line {seen[key]})", line)],
+                    [Problem(dotted(loc + (key,)), f"is given twice (first on line {seen[key]})", line)],
                 )
             seen[key] = line
             lines[loc + (key,)] = line
@@ -206,13 +206,13 @@ def _check(
             size += _check(item, loc + (index,), lines, source, sizes, depth + 1)
     if size > MAX_NODES:
         raise InvalidRequirements(
-            source, [Problem(_dotted(loc), f"expands to more than {MAX_NODES:,} values (YAML aliases?)", node.start_mark.line + 1)]
+            source, [Problem(dotted(loc), f"expands to more than {MAX_NODES:,} values (YAML aliases?)", node.start_mark.line + 1)]
         )
     sizes[id(node)] = size
     return size
 
 
-def _dotted(loc: tuple[Any, ...]) -> str:
+def dotted(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -225,10 +225,6 @@ def _dotted(loc: tuple[Any, ...]) -> str:
                 name = name[:57] + "..."
             out += ("." if out else "") + name
     return out
-
-
-def dotted(loc: tuple[Any, ...]) -> str:
-    return _dotted(loc)
 
 
 def load_source(source: Any) -> Document:

@@ -384,7 +384,7 @@ def _compile_when(when: dict[str, Any], where: str, facts: dict[str, Fact]) -> t
                 group.append(_parse_clause(key, value, where, facts))
             groups.append(group)
         elif name.startswith("any_"):  # any_2, any_3: further independent groups
-            sub_clauses, sub_groups = _compile_when({"any": spec}, where, facts)
+            _, sub_groups = _compile_when({"any": spec}, where, facts)
             groups.extend(sub_groups)
         else:
             clauses.append(_parse_clause(name, spec, where, facts))

@@ -140,14 +140,21 @@ def _merge_defaults(data: dict[str, Any], defaults: Mapping[str, Any]) -> tuple[
     return merged, applied
 
 
-def validate(document: Document, type_defaults: Mapping[str, Mapping[str, Any]]) -> Profile:
-    data = document.data
+def check(document: Document) -> Requirements:
+    """The user's answers as given, or every problem with its field and line. Needs no rule pack."""
     try:
-        requirements = Requirements.model_validate(data)
+        return Requirements.model_validate(document.data)
     except ValidationError as error:
         problems = _problems(error, document)
         problems.sort(key=lambda p: (p.line or 0, p.path))
         raise InvalidRequirements(document.source, problems) from None
+
+
+def with_defaults(
+    document: Document, requirements: Requirements, type_defaults: Mapping[str, Mapping[str, Any]]
+) -> Profile:
+    """Fill what the user left out from the workload type's defaults, and record every default."""
+    data = document.data
     defaults = type_defaults.get(requirements.workload.type, {})
     applied: set[str] = set()
     if defaults:
@@ -157,3 +164,7 @@ def validate(document: Document, type_defaults: Mapping[str, Mapping[str, Any]])
     leaves = _leaf_paths(requirements.model_dump(mode="json"))
     defaulted = frozenset(path for path in leaves if path not in explicit and path != "description")
     return Profile(requirements, defaulted, frozenset(applied))
+
+
+def validate(document: Document, type_defaults: Mapping[str, Mapping[str, Any]]) -> Profile:
+    return with_defaults(document, check(document), type_defaults)
