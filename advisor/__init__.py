@@ -2,7 +2,15 @@
 
 __version__ = "0.1.0"
 
-from advisor.errors import AdvisorError, EngineError, InvalidRequirements, Problem  # noqa: E402
 from advisor.api import Advisor, evaluate  # noqa: E402
+from advisor.errors import AdvisorError, EngineError, InvalidRequirements, Problem  # noqa: E402
 
-__all__ = ["Advisor", "AdvisorError", "EngineError", "InvalidRequirements", "Problem", "evaluate", "__version__"]
+__all__ = [
+    "Advisor",
+    "AdvisorError",
+    "EngineError",
+    "InvalidRequirements",
+    "Problem",
+    "evaluate",
+    "__version__",
+]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from advisor import __version__
 from advisor.decide import Plan, Run, assemble
-from advisor.engine import Engine
 from advisor.loading import load_source
 from advisor.result import Result
 from advisor.rulepack import RulePack, load
@@ -18,9 +17,13 @@ from advisor.validation import Profile, validate
 class Advisor:
     """A loaded rule pack and its compiled engine; build once, evaluate many times."""
 
-    def __init__(self, rules_dir: Optional[Path] = None):
+    def __init__(self, rules_dir: Path | None = None):
         self.pack: RulePack = load(rules_dir)
         self.plan = Plan.of(self.pack)
+        # Imported here, not at the top: `import advisor` and `advisor --help` work even where
+        # durable-rules cannot be loaded, and the CLI can say how to repair it (advisor.install).
+        from advisor.engine import Engine
+
         self.engine = Engine(self.pack)
 
     def profile(self, source: Any) -> Profile:
@@ -36,7 +39,7 @@ class Advisor:
         return assemble(run, __version__)
 
 
-_default: Optional[Advisor] = None
+_default: Advisor | None = None
 _default_lock = threading.Lock()
 
 

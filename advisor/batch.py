@@ -75,7 +75,9 @@ def _folder_items(folder: Path) -> list[Item]:
     def unreadable(error: OSError) -> None:
         where = Path(error.filename) if error.filename else folder
         message = f"cannot be listed: {error.strerror or error}"
-        found.append(((where.relative_to(folder).parts if where != folder else ()), Item(str(where), error=message)))
+        found.append(
+            ((where.relative_to(folder).parts if where != folder else ()), Item(str(where), error=message))
+        )
 
     for here, folders, files in os.walk(folder, onerror=unreadable):
         folders[:] = [name for name in folders if not _hidden(name)]
@@ -99,7 +101,10 @@ def _jsonl_items(handle: Any, name: str) -> Iterator[Item]:
         if len(raw) > MAX_BYTES and not raw.endswith(b"\n"):
             while raw and not raw.endswith(b"\n"):  # skip the rest of the line
                 raw = handle.readline(MAX_BYTES)
-            yield Item(source, error=f"is longer than {MAX_BYTES // 1024} KiB; one requirements object is far smaller")
+            yield Item(
+                source,
+                error=f"is longer than {MAX_BYTES // 1024} KiB; one requirements object is far smaller",
+            )
             continue
         if raw.strip():
             yield Item(source, line=raw)
@@ -206,22 +211,29 @@ def json_document(raw: bytes, source: str) -> Document:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InvalidRequirements(source, [Problem("", f"is not UTF-8 text (byte {error.start} cannot be decoded)")]) from None
+        raise InvalidRequirements(
+            source, [Problem("", f"is not UTF-8 text (byte {error.start} cannot be decoded)")]
+        ) from None
     try:
         data = json.loads(text, object_pairs_hook=_object, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
-        raise InvalidRequirements(source, [Problem("", f"is not valid JSON: {error.msg} (column {error.colno})")]) from None
+        raise InvalidRequirements(
+            source, [Problem("", f"is not valid JSON: {error.msg} (column {error.colno})")]
+        ) from None
     except _Duplicate as error:
         key = error.args[0] if len(error.args[0]) <= 60 else error.args[0][:57] + "..."
         raise InvalidRequirements(source, [Problem("", f'gives the key "{key}" twice')]) from None
     except RecursionError:
         raise InvalidRequirements(source, [Problem("", "is nested too deeply")]) from None
     except ValueError as error:  # NaN, Infinity, an integer of thousands of digits
-        raise InvalidRequirements(source, [Problem("", f"holds a value that cannot be read ({str(error).split(';')[0]})")]) from None
+        raise InvalidRequirements(
+            source, [Problem("", f"holds a value that cannot be read ({str(error).split(';')[0]})")]
+        ) from None
     if not isinstance(data, dict):
         kind = "null" if data is None else type(data).__name__
         raise InvalidRequirements(
-            source, [Problem("", f"must be a JSON object of answers (version, name, workload, ...), not a {kind}")]
+            source,
+            [Problem("", f"must be a JSON object of answers (version, name, workload, ...), not a {kind}")],
         )
     if _depth(data, MAX_DEPTH):
         raise InvalidRequirements(source, [Problem("", "is nested too deeply")])
@@ -259,9 +271,15 @@ def evaluate_item(advisor: Any, item: Item) -> Outcome:
     except AdvisorError as error:
         return Outcome(item.source, INVALID, _error_line(item.source, str(error)))
     except Exception as error:  # noqa: BLE001 - a defect of ours on this input; the run goes on
-        return Outcome(item.source, INTERNAL, _error_line(item.source, f"internal error: {type(error).__name__}: {error}"))
+        return Outcome(
+            item.source,
+            INTERNAL,
+            _error_line(item.source, f"internal error: {type(error).__name__}: {error}"),
+        )
     # "source" first: a reader can tell which input a line is about before parsing the rest.
-    return Outcome(item.source, OK, '{"source":' + json.dumps(item.source, ensure_ascii=False) + "," + body[1:])
+    return Outcome(
+        item.source, OK, '{"source":' + json.dumps(item.source, ensure_ascii=False) + "," + body[1:]
+    )
 
 
 # ---- running many ----------------------------------------------------------------------------
@@ -342,7 +360,11 @@ class _Pool:
             return self.submit([item]).result()[0]
         except BrokenProcessPool:
             self.restart()
-            return Outcome(item.source, INTERNAL, _error_line(item.source, "internal error: the rule engine crashed on this input"))
+            return Outcome(
+                item.source,
+                INTERNAL,
+                _error_line(item.source, "internal error: the rule engine crashed on this input"),
+            )
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)

@@ -5,14 +5,18 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from advisor import __version__
 from advisor.errors import AdvisorError, ExitCode
-from advisor.loading import MAX_BYTES, parse_yaml, decode
+from advisor.loading import MAX_BYTES, decode, parse_yaml
 from advisor.output import write_text
+
+if TYPE_CHECKING:
+    from advisor.result import Result
 
 
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -57,7 +61,7 @@ def read_source(path: str) -> Any:
     return Path(path)
 
 
-def evaluate_path(path: str):  # type: ignore[no-untyped-def]
+def evaluate_path(path: str) -> Result:
     from advisor.api import default_advisor
     from advisor.loading import load_source
     from advisor.validation import check, with_defaults

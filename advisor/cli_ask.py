@@ -7,8 +7,9 @@ import os
 import shutil
 import sys
 import textwrap
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any
 
 import click
 
@@ -131,7 +132,7 @@ class LineAsker:
             self._problem(f'"{word}": answer y or n')
 
     def text(
-        self, prompt: str, help: str, default: Optional[str], parse: Callable[[str], Any], note: str
+        self, prompt: str, help: str, default: str | None, parse: Callable[[str], Any], note: str
     ) -> Any:
         self._head(prompt, help)
         if default is None:
@@ -210,7 +211,7 @@ class ArrowAsker:
         return bool(self.q.confirm(prompt, default=default).unsafe_ask())
 
     def text(
-        self, prompt: str, help: str, default: Optional[str], parse: Callable[[str], Any], note: str
+        self, prompt: str, help: str, default: str | None, parse: Callable[[str], Any], note: str
     ) -> Any:
         self._head(help, note)
 
@@ -271,7 +272,7 @@ def _target(asker: Any, path: Path, force: bool, what: str) -> Path:
     return path
 
 
-def _memo_renderer(pack: Any, source: str) -> Optional[Callable[[Any], str]]:
+def _memo_renderer(pack: Any, source: str) -> Callable[[Any], str] | None:
     """The Markdown memo of a result, as `advisor memo FILE` renders it; None without the memo module."""
     try:
         from advisor import memo
@@ -303,7 +304,7 @@ def _memo_renderer(pack: Any, source: str) -> Optional[Callable[[Any], str]]:
     help="Numbered choices and typed answers even in a terminal (for screen readers).",
 )
 @handle_errors
-def ask(output: str, start_from: Optional[str], force: bool, plain: bool) -> None:
+def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
     """Answer questions about a workload, save them as a requirements file, and show the decisions.
 
     In a terminal, pick with the arrow keys; with piped input, each line answers one question (a
@@ -346,7 +347,7 @@ def ask(output: str, start_from: Optional[str], force: bool, plain: bool) -> Non
 
 
 def _offer_memo(
-    asker: Any, result: Any, saved: Path, force: bool, renderer: Optional[Callable[[Any], str]]
+    asker: Any, result: Any, saved: Path, force: bool, renderer: Callable[[Any], str] | None
 ) -> None:
     from advisor.output import write_atomic
 

@@ -42,7 +42,9 @@ class AtomicOutput:
         self._remove_stale()
         fd = self._unnamed()
         if fd is None:
-            fd, self.temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=self.folder)
+            fd, self.temp = tempfile.mkstemp(
+                prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=self.folder
+            )
         self.stream: IO[bytes] = os.fdopen(fd, "wb", buffering=1 << 20)
 
     def _unnamed(self) -> int | None:
@@ -73,7 +75,7 @@ class AtomicOutput:
         except OSError:
             return
         for name in names:
-            pid = name[len(prefix):].split(".", 1)[0]
+            pid = name[len(prefix) :].split(".", 1)[0]
             if not pid.isdigit() or _alive(int(pid)):
                 continue
             try:
@@ -166,10 +168,16 @@ def _terminate(signum: int, frame: Any) -> None:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("-o", "--output", metavar="OUT.jsonl", help="Write the lines to OUT.jsonl instead of standard output.")
+@click.option(
+    "-o", "--output", metavar="OUT.jsonl", help="Write the lines to OUT.jsonl instead of standard output."
+)
 @click.option("--force", is_flag=True, help="Overwrite OUT.jsonl if it exists.")
 @click.option(
-    "-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
     help="Worker processes; 0 = one per CPU (at most 8) when there are enough inputs to pay for starting them.",
 )
 @handle_errors

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import click
 
@@ -33,7 +32,7 @@ from advisor.memo import DEFAULT_ADR_FOLDER, FORMATS
     help="The memo's date (default: SOURCE_DATE_EPOCH if set, else today).",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
-def memo(file: str, fmt: str, output: Optional[str], date: Optional[str], force: bool) -> None:
+def memo(file: str, fmt: str, output: str | None, date: str | None, force: bool) -> None:
     """Render the justified design memo for a requirements FILE (- for standard input)."""
     # Imported here, not at the top: advisor.cli imports this module to register the command.
     from advisor.cli import handle_errors
@@ -41,7 +40,7 @@ def memo(file: str, fmt: str, output: Optional[str], date: Optional[str], force:
     handle_errors(_run)(file, fmt, output, date, force)
 
 
-def _run(file: str, fmt: str, output: Optional[str], date: Optional[str], force: bool) -> None:
+def _run(file: str, fmt: str, output: str | None, date: str | None, force: bool) -> None:
     from advisor import memo as memos
     from advisor.api import default_advisor
     from advisor.cli import evaluate_path

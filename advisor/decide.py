@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
-from advisor.rulepack import NOT_APPLICABLE, Area, Clause, CompiledRule, RulePack
 from advisor.result import Alternative, Control, DatasetResult, Decision, Result, RulePackInfo
+from advisor.rulepack import NOT_APPLICABLE, Area, Clause, CompiledRule, RulePack
 from advisor.validation import Profile
 
 WORKLOAD = -1  # the subject of workload-level questions; datasets are numbered from 0
@@ -89,15 +89,23 @@ class Plan:
     tests: dict[str, list[tuple[int, Clause]]]  # area -> numeric and list tests, by flag number
 
     @classmethod
-    def of(cls, pack: RulePack) -> "Plan":
+    def of(cls, pack: RulePack) -> Plan:
         index = {test: i for i, test in enumerate(pack.computed_tests)}
         fields: dict[str, list[str]] = {}
         tests: dict[str, list[tuple[int, Clause]]] = {}
         for area in pack.areas:
-            clauses = [c for rule in pack.rules_by_area[area.id] for c in rule.clauses + [x for g in rule.any_of for x in g]]
-            fields[area.id] = list(dict.fromkeys(
-                c.field for c in clauses if not c.op.startswith("flag:") and not c.field.startswith("decision.")
-            ))
+            clauses = [
+                c
+                for rule in pack.rules_by_area[area.id]
+                for c in rule.clauses + [x for g in rule.any_of for x in g]
+            ]
+            fields[area.id] = list(
+                dict.fromkeys(
+                    c.field
+                    for c in clauses
+                    if not c.op.startswith("flag:") and not c.field.startswith("decision.")
+                )
+            )
             flagged = list(dict.fromkeys(c.value for c in clauses if c.op.startswith("flag:")))
             tests[area.id] = [(index[t], t) for t in flagged]
         return cls(fields, tests)
@@ -152,7 +160,7 @@ class Run:
         assert question is not None  # every pack has workload areas
         return question
 
-    def _question(self, position: int) -> Optional[dict[str, Any]]:
+    def _question(self, position: int) -> dict[str, Any] | None:
         if position >= len(self.questions):
             return None
         area, subject = self.questions[position]
@@ -162,7 +170,9 @@ class Run:
         if subject != WORKLOAD:
             decided.update(self.choices.get(subject, {}))
         fact["decision"] = decided
-        fact["flag"] = {f"t{i}": _holds(test, _lookup(test.field, roots)) for i, test in self.plan.tests[area.id]}
+        fact["flag"] = {
+            f"t{i}": _holds(test, _lookup(test.field, roots)) for i, test in self.plan.tests[area.id]
+        }
         fact["q"] = position
         fact["area"] = area.id
         fact["subject"] = subject
@@ -198,7 +208,7 @@ class Run:
             return  # durable-rules fires an `any:` rule once for each alternative that holds
         fired.append(_Fired(rule, self._context(int(fact["q"]))))
 
-    def resolved(self, fact: dict[str, Any]) -> Optional[dict[str, Any]]:
+    def resolved(self, fact: dict[str, Any]) -> dict[str, Any] | None:
         position = int(fact["q"])
         area, subject = self.questions[position]
         if area.id != fact["area"] or subject != int(fact["subject"]):
@@ -242,7 +252,7 @@ def _assumptions(fired: list[_Fired], profile: Profile, answers: dict[str, Any],
 
 def _value_at(answers: dict[str, Any], path: str) -> Any:
     if path.startswith("datasets["):
-        index, _, rest = path[len("datasets["):].partition("].")
+        index, _, rest = path[len("datasets[") :].partition("].")
         return answers["datasets"][int(index)][rest]
     return _lookup(path, answers)
 
@@ -251,7 +261,9 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _resolve(pack: RulePack, area: Area, fired: list[_Fired], profile: Profile, context: dict[str, Any]) -> Decision:
+def _resolve(
+    pack: RulePack, area: Area, fired: list[_Fired], profile: Profile, context: dict[str, Any]
+) -> Decision:
     answers = context["answers"]
     subject = WORKLOAD if area.scope == "workload" else answers["datasets"].index(context["dataset"])
     assumptions = _assumptions(fired, profile, answers, subject)
@@ -268,14 +280,16 @@ def _resolve(pack: RulePack, area: Area, fired: list[_Fired], profile: Profile, 
             references=_unique([f.rule.rule.reference for f in not_applicable]),
         )
 
-    def option_of(item: _Fired) -> Optional[str]:
+    def option_of(item: _Fired) -> str | None:
         option = item.rule.rule.effect.option
         if option is not None and "{{" in option:
             option = item.render(pack, "option")
         return option
 
     # An open area (region codes) lists only the options some rule named, not its whole table.
-    options = [o for o in area.options if o != NOT_APPLICABLE and (not area.open_options or o == area.fallback)]
+    options = [
+        o for o in area.options if o != NOT_APPLICABLE and (not area.open_options or o == area.fallback)
+    ]
     excluded: dict[str, list[_Fired]] = {}
     support: dict[str, list[_Fired]] = {}
     against: dict[str, list[_Fired]] = {}
@@ -318,12 +332,17 @@ def _resolve(pack: RulePack, area: Area, fired: list[_Fired], profile: Profile, 
     if backers:
         rationale = [f.render(pack, "rationale") for f in backers]
     else:
-        rationale = [area.fallback_reason or f"{area.options[winner].title} is the default when nothing points elsewhere."]
+        rationale = [
+            area.fallback_reason
+            or f"{area.options[winner].title} is the default when nothing points elsewhere."
+        ]
     runner_up = score.get(ranked[1], 0) if len(ranked) > 1 else None
     confidence = _confidence(backers, score.get(winner, 0), runner_up, bool(warnings))
 
     alternatives = []
-    for option in sorted((o for o in options if o != winner), key=lambda o: (o in excluded, -score.get(o, 0), order[o])):
+    for option in sorted(
+        (o for o in options if o != winner), key=lambda o: (o in excluded, -score.get(o, 0), order[o])
+    ):
         alternatives.append(_why_not(pack, area, option, winner, excluded, against, score))
 
     deciding = backers + [f for o in options if o != winner for f in excluded.get(o, []) + against.get(o, [])]
@@ -352,7 +371,7 @@ def _resolve(pack: RulePack, area: Area, fired: list[_Fired], profile: Profile, 
     )
 
 
-def _confidence(backers: list[_Fired], best: float, runner_up: Optional[float], fell_back: bool) -> str:
+def _confidence(backers: list[_Fired], best: float, runner_up: float | None, fell_back: bool) -> str:
     if fell_back or not backers:
         return "low"
     rated = max(("low", "medium", "high").index(f.rule.rule.confidence) for f in backers)
@@ -400,12 +419,17 @@ def _proposals(pack: RulePack, area: Area, fired: list[_Fired]) -> list[Control]
         items = by_option.get(option)
         if not items:
             continue
-        controls.append(Control(
-            id=option,
-            rationale=_unique([f.render(pack, "rationale") for f in items]),
-            rules=[f.rule.id for f in items],
-            references=_unique([f.rule.rule.reference for f in items] + ([area.options[option].reference] if area.options[option].reference else [])),
-        ))
+        controls.append(
+            Control(
+                id=option,
+                rationale=_unique([f.render(pack, "rationale") for f in items]),
+                rules=[f.rule.id for f in items],
+                references=_unique(
+                    [f.rule.rule.reference for f in items]
+                    + ([area.options[option].reference] if area.options[option].reference else [])
+                ),
+            )
+        )
     return controls
 
 
@@ -416,7 +440,11 @@ def fingerprint(answers: dict[str, Any]) -> str:
 
 def assemble(run: Run, version: str) -> Result:
     pack = run.pack
-    decisions = {a.id: run.decisions[WORKLOAD][a.id] for a in pack.areas if a.scope == "workload" and a.kind == "choice"}
+    decisions = {
+        a.id: run.decisions[WORKLOAD][a.id]
+        for a in pack.areas
+        if a.scope == "workload" and a.kind == "choice"
+    }
     datasets = [
         DatasetResult(
             name=dataset["name"],
@@ -437,4 +465,3 @@ def assemble(run: Run, version: str) -> Result:
     result._profile = run.profile
     result._fired = [item.rule.id for items in run.fired_rules.values() for item in items]
     return result
-

@@ -10,7 +10,7 @@ region code, or a data set's name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Optional
+from typing import Literal
 
 NA = "not_applicable"
 Kind = Literal["actor", "network", "security", "compute", "database", "storage", "processing"]
@@ -31,8 +31,8 @@ class Node:
     detail: str
     kind: Kind
     column: int
-    region: Optional[int] = None  # index of the region box it sits in; None = outside any region
-    lane: Optional[int] = None  # the Availability Zone band within its region; None = regional
+    region: int | None = None  # index of the region box it sits in; None = outside any region
+    lane: int | None = None  # the Availability Zone band within its region; None = regional
     # Layout, filled in by `layout`.
     x: float = 0
     y: float = 0
@@ -79,7 +79,7 @@ class Group:
     label: str
     kind: Literal["region", "az"]
     region: int
-    lane: Optional[int] = None
+    lane: int | None = None
     x: float = 0
     y: float = 0
     w: float = 0
@@ -361,11 +361,11 @@ def layout(diagram: Diagram) -> Diagram:
         return MARGIN + GROUP_PAD + col * (NODE_W + COL_GAP)
 
     # Height of each region: zone bands, or the tallest stack of regional nodes, whichever is more.
-    top = MARGIN
+    top: float = MARGIN
     for region in regions:
         zones = diagram.zones(region.region)
         lanes = max(len(zones), 1)
-        lane_h = NODE_H + 2 * LANE_PAD + TITLE_H if zones else NODE_H + ROW_GAP
+        lane_h: float = NODE_H + 2 * LANE_PAD + TITLE_H if zones else NODE_H + ROW_GAP
         stacks: dict[int, list[Node]] = {}
         for node in diagram.regional(region.region):
             stacks.setdefault(node.column, []).append(node)
@@ -388,7 +388,7 @@ def layout(diagram: Diagram) -> Diagram:
             node.x = col_x(node.column)
             if node.lane is not None:
                 node.y = inner_top + node.lane * (lane_h + ROW_GAP) + (lane_h - NODE_H + TITLE_H) / 2
-        for col, stack in stacks.items():
+        for stack in stacks.values():
             height = len(stack) * NODE_H + (len(stack) - 1) * ROW_GAP
             y = inner_top + (inner - height) / 2
             for node in stack:
@@ -410,7 +410,8 @@ def layout(diagram: Diagram) -> Diagram:
     )
     diagram.height = total
     _clear_corridors(diagram)
-    for box in [*diagram.nodes, *diagram.groups]:
+    boxes: list[Node | Group] = [*diagram.nodes, *diagram.groups]
+    for box in boxes:
         box.x, box.y, box.w, box.h = round(box.x), round(box.y), round(box.w), round(box.h)
     diagram.width, diagram.height = round(diagram.width), round(diagram.height)
     by_id = {n.id: n for n in diagram.nodes}
@@ -465,7 +466,7 @@ def _clear_corridors(diagram: Diagram) -> None:
                 node.y = top.y + (top.h - NODE_H + TITLE_H) / 2
 
 
-def _junction(diagram: Diagram, a: Node, b: Node) -> Optional[tuple[float, float, str]]:
+def _junction(diagram: Diagram, a: Node, b: Node) -> tuple[float, float, str] | None:
     """Where edges from zone-bound `a` to regional `b` start, when `b` lies beyond the zones."""
     if a.lane is None or b.lane is not None or a.region is None or b.region != a.region:
         return None

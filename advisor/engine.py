@@ -11,26 +11,27 @@ from __future__ import annotations
 
 import itertools
 import json
-import sys
 import threading
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from advisor.errors import EngineError
+from advisor.errors import EngineError, EngineUnavailable
+from advisor.install import repair_advice
 from advisor.rulepack import Clause, CompiledRule, RulePack
 
-if sys.version_info >= (3, 13):  # pragma: no cover - depends on the interpreter
-    raise ImportError(
-        "advisor needs Python 3.11 or 3.12: durable-rules 2.0.28, the rule engine it is built on, "
-        "cannot be imported on Python 3.13 or newer (it calls PyEval_CallObject, removed from the C API)."
-    )
-
-from durable import engine as durable  # noqa: E402
+try:
+    from durable import engine as durable
+except ImportError as _error:  # pragma: no cover - depends on how durable-rules was built
+    if "PyEval_CallObject" not in str(_error):
+        raise
+    raise EngineUnavailable(repair_advice()) from None
 
 _c = durable.durable_rules_engine  # the C core
 
 
 def _never(c: Any) -> None:
     raise EngineError("durable's own action loop ran; advisor dispatches actions itself")
+
 
 SESSION = "advisor"
 RULE_PRIORITY = 10
@@ -82,7 +83,9 @@ def compile_ruleset(pack: RulePack) -> dict[str, Any]:
         tests += [_test(c, flag_index) for c in rule.clauses]
         tests += [{"$or": [_test(c, flag_index) for c in group]} for group in rule.any_of]
         definition[f"r{rule.index}"] = {
-            "all": [{"m": {"$and": tests}}], "pri": RULE_PRIORITY, "run": f"r{rule.index}",
+            "all": [{"m": {"$and": tests}}],
+            "pri": RULE_PRIORITY,
+            "run": f"r{rule.index}",
         }
     for area in pack.areas:
         definition[f"resolve_{area.id}"] = {

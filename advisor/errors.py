@@ -54,5 +54,9 @@ class EngineError(Exception):
     """The rule engine failed on one profile; the profile gets an error, the engine stays usable."""
 
 
+class EngineUnavailable(AdvisorError, ImportError):
+    """durable-rules is installed but cannot be loaded (built without the fix Python 3.13+ needs)."""
+
+
 class RulePackError(Exception):
     """A rule file is malformed: a defect of the rule pack, not of the user's input."""

@@ -54,7 +54,8 @@ def read_bytes(path: Path, source: str) -> bytes:
 def decode(raw: bytes, source: str) -> str:
     if len(raw) > MAX_BYTES:
         raise InvalidRequirements(
-            source, [Problem("", f"is larger than {MAX_BYTES // 1024} KiB; a requirements file is far smaller")]
+            source,
+            [Problem("", f"is larger than {MAX_BYTES // 1024} KiB; a requirements file is far smaller")],
         )
     if b"\x00" in raw:
         raise InvalidRequirements(source, [Problem("", "is a binary file, not YAML text")])
@@ -90,7 +91,7 @@ def _prescan(text: str, source: str) -> None:
                 if event.anchor:
                     anchors[event.anchor] = 1
             elif isinstance(event, yaml.AliasEvent):
-                count += anchors.get(event.anchor, 1)
+                count += anchors.get(event.anchor or "", 1)
             elif isinstance(event, _STARTS):
                 count += 1
                 depth += 1
@@ -138,7 +139,9 @@ def parse_yaml(text: str, source: str) -> Document:
             source, [Problem("", "holds several YAML documents; put one workload per file", line)]
         )
     if not nodes or nodes[0] is None:
-        raise InvalidRequirements(source, [Problem("", "is empty; it needs at least version, name and workload.type")])
+        raise InvalidRequirements(
+            source, [Problem("", "is empty; it needs at least version, name and workload.type")]
+        )
     root = nodes[0]
     lines: dict[tuple[Any, ...], int] = {}
     _check(root, (), lines, source, {}, 0)
@@ -149,13 +152,16 @@ def parse_yaml(text: str, source: str) -> Document:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         raise InvalidRequirements(source, [Problem("", error.problem or str(error), line)]) from None
     except ValueError as error:  # an integer of thousands of digits, a date such as 2024-13-45
-        raise InvalidRequirements(source, [Problem("", f"holds a value that cannot be read ({str(error).split(';')[0]})")]) from None
+        raise InvalidRequirements(
+            source, [Problem("", f"holds a value that cannot be read ({str(error).split(';')[0]})")]
+        ) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "null"
         raise InvalidRequirements(
-            source, [Problem("", f"must be a mapping of answers (version, name, workload, ...), not a {kind}", 1)]
+            source,
+            [Problem("", f"must be a mapping of answers (version, name, workload, ...), not a {kind}", 1)],
         )
     return Document(data, source, lines)
 
@@ -170,14 +176,23 @@ def _check(
 ) -> int:
     """Refuse tags, duplicate keys and oversized expansions; record lines. Returns the expanded size."""
     if depth > MAX_DEPTH:
-        raise InvalidRequirements(source, [Problem(dotted(loc), "is nested too deeply", node.start_mark.line + 1)])
+        raise InvalidRequirements(
+            source, [Problem(dotted(loc), "is nested too deeply", node.start_mark.line + 1)]
+        )
     if id(node) in sizes:  # an alias: already checked, but it counts again where it expands
         return sizes[id(node)]
     lines.setdefault(loc, node.start_mark.line + 1)
     if node.tag not in PLAIN_TAGS:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         raise InvalidRequirements(
-            source, [Problem(dotted(loc), f"uses the YAML tag {tag}, which is not allowed here", node.start_mark.line + 1)]
+            source,
+            [
+                Problem(
+                    dotted(loc),
+                    f"uses the YAML tag {tag}, which is not allowed here",
+                    node.start_mark.line + 1,
+                )
+            ],
         )
     size = 1
     if isinstance(node, yaml.MappingNode):
@@ -185,12 +200,24 @@ def _check(
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InvalidRequirements(
-                    source, [Problem(dotted(loc), "has a key that is not a plain name", key_node.start_mark.line + 1)]
+                    source,
+                    [
+                        Problem(
+                            dotted(loc), "has a key that is not a plain name", key_node.start_mark.line + 1
+                        )
+                    ],
                 )
             key = key_node.value
             if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
                 raise InvalidRequirements(
-                    source, [Problem(dotted(loc), "uses a YAML merge key (<<), which is not allowed here", key_node.start_mark.line + 1)]
+                    source,
+                    [
+                        Problem(
+                            dotted(loc),
+                            "uses a YAML merge key (<<), which is not allowed here",
+                            key_node.start_mark.line + 1,
+                        )
+                    ],
                 )
             line = key_node.start_mark.line + 1
             if key in seen:
@@ -206,7 +233,14 @@ def _check(
             size += _check(item, loc + (index,), lines, source, sizes, depth + 1)
     if size > MAX_NODES:
         raise InvalidRequirements(
-            source, [Problem(dotted(loc), f"expands to more than {MAX_NODES:,} values (YAML aliases?)", node.start_mark.line + 1)]
+            source,
+            [
+                Problem(
+                    dotted(loc),
+                    f"expands to more than {MAX_NODES:,} values (YAML aliases?)",
+                    node.start_mark.line + 1,
+                )
+            ],
         )
     sizes[id(node)] = size
     return size

@@ -15,10 +15,11 @@ import re
 import secrets
 import shutil
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -58,7 +59,7 @@ def default_templates_root() -> Path:
 
 
 @lru_cache(maxsize=4)
-def environment(root: Optional[Path] = None) -> jinja2.Environment:
+def environment(root: Path | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root or default_templates_root())),
         undefined=jinja2.StrictUndefined,
@@ -185,7 +186,7 @@ def slug(text: str, limit: int = 48) -> str:
 # ---- dates ------------------------------------------------------------------------------------
 
 
-def memo_date(option: Optional[str] = None, environ: Optional[Mapping[str, str]] = None) -> datetime.date:
+def memo_date(option: str | None = None, environ: Mapping[str, str] | None = None) -> datetime.date:
     """--date if given, else SOURCE_DATE_EPOCH (reproducible builds), else today."""
     environ = os.environ if environ is None else environ
     if option:
@@ -200,7 +201,7 @@ def memo_date(option: Optional[str] = None, environ: Optional[Mapping[str, str]]
         if not epoch.isdigit():
             raise MemoError(f"SOURCE_DATE_EPOCH={epoch!r}: expected a number of seconds since 1970")
         try:
-            return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc).date()
+            return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
         except (OverflowError, OSError, ValueError):
             raise MemoError(f"SOURCE_DATE_EPOCH={epoch!r}: out of range") from None
     return datetime.date.today()
@@ -680,7 +681,7 @@ class _Context:
             option_id, plain(option.title), plain(option.summary), plain(option.best_for), option.reference
         )
 
-    def cause(self, path: str, subject: Optional[int]) -> Cause:
+    def cause(self, path: str, subject: int | None) -> Cause:
         if path.startswith("decision."):
             area_id = path.split(".", 1)[1]
             area = self.pack.area_by_id[area_id]
@@ -706,17 +707,20 @@ class _Context:
         value = _lookup(self.answers, path)
         return Cause(path, LABELS.get(path, path), plain(words(path, value)), path in self.defaulted)
 
-    def causes(self, rule: CompiledRule, subject: Optional[int]) -> tuple[Cause, ...]:
+    def causes(self, rule: CompiledRule, subject: int | None) -> tuple[Cause, ...]:
         return tuple(self.cause(path, subject) for path in rule.fields())
 
     def decision(
-        self, area: Area, decision: Decision, subject: Optional[int] = None, name: str = ""
+        self, area: Area, decision: Decision, subject: int | None = None, name: str = ""
     ) -> DecisionView:
         rules = [self.pack.rule_by_id[r] for r in decision.rules if r in self.pack.rule_by_id]
         backers = [r for r in rules if _backs(r, decision.choice)]
         rationale = [plain(text) for text in decision.rationale]
         if backers and len(backers) == len(rationale):
-            reasons = [Reason(text, self.causes(rule, subject)) for text, rule in zip(rationale, backers)]
+            reasons = [
+                Reason(text, self.causes(rule, subject))
+                for text, rule in zip(rationale, backers, strict=True)
+            ]
         else:
             reasons = [Reason(text) for text in rationale]
         drivers = list(dict.fromkeys(c for rule in rules for c in self.causes(rule, subject)))
@@ -770,7 +774,7 @@ class _Context:
             )
 
         references = []
-        titles_by_url = {}
+        titles_by_url: dict[str, str] = {}
         for rule in rules:
             titles_by_url.setdefault(rule.rule.reference, plain(rule.rule.title))
         option = self.option(area, decision.choice)
@@ -813,7 +817,7 @@ class _Context:
         option = area.options.get(control.id) if area else None
         title = plain(option.title) if option else control.id
         summary = plain(option.summary) if option else ""
-        titles_by_url = {}
+        titles_by_url: dict[str, str] = {}
         for rule_id in control.rules:
             rule = self.pack.rule_by_id.get(rule_id)
             if rule:
@@ -850,7 +854,7 @@ def _link_text(ref: str) -> str:
     return ref.removeprefix("https://").removeprefix("docs.aws.amazon.com/")
 
 
-def _pillars(table: Mapping[str, Any], area: Optional[str], option: str) -> list[PillarView]:
+def _pillars(table: Mapping[str, Any], area: str | None, option: str) -> list[PillarView]:
     meta = table.get("pillars") or {}
     if area is None:
         entry = (table.get("controls") or {}).get(option) or {}
@@ -1052,15 +1056,15 @@ def _diagram(memo: Memo, answers: dict[str, Any], pack: RulePack) -> diagrams.Di
 # ---- rendering --------------------------------------------------------------------------------
 
 
-def render_markdown(memo: Memo, root: Optional[Path] = None) -> str:
+def render_markdown(memo: Memo, root: Path | None = None) -> str:
     return _tidy(environment(root).get_template("memo.md.jinja").render(memo=memo))
 
 
-def render_html(memo: Memo, root: Optional[Path] = None) -> str:
+def render_html(memo: Memo, root: Path | None = None) -> str:
     return _tidy(environment(root).get_template("memo.html.jinja").render(memo=memo))
 
 
-def render_adr(memo: Memo, root: Optional[Path] = None) -> dict[str, str]:
+def render_adr(memo: Memo, root: Path | None = None) -> dict[str, str]:
     """One MADR record per decision that applies, plus an index: file name -> text."""
     env = environment(root)
     record = env.get_template("adr.md.jinja")
@@ -1118,7 +1122,7 @@ def write_folder(folder: Path, files: Mapping[str, str], force: bool = False) ->
             shutil.rmtree(staging, ignore_errors=True)
             raise
         return targets
-    for path, text in zip(targets, files.values()):
+    for path, text in zip(targets, files.values(), strict=True):
         write_atomic(path, text.encode("utf-8"), force)
     return targets
 
@@ -1168,7 +1172,7 @@ def regenerate(examples: Path) -> list[Path]:
     return sorted(wanted)
 
 
-def main(argv: Optional[Iterable[str]] = None) -> int:
+def main(argv: Iterable[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import math
 import textwrap
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Mapping, Optional, Protocol, Sequence, Union, get_args, get_origin
+from typing import Any, Literal, Protocol, get_args, get_origin
 
 import annotated_types
 import yaml
@@ -40,23 +41,23 @@ class Spec:
 
     def value_of(self, key: str) -> Any:
         """The answer a picked option key stands for."""
-        if self.info.annotation == Optional[bool]:
+        if self.info.annotation == (bool | None):
             return TRISTATE[key]
         if self.info.annotation is float:
             return _number(float(key))
         return key
 
     def key_of(self, value: Any) -> str:
-        if self.info.annotation == Optional[bool]:
+        if self.info.annotation == (bool | None):
             return next(key for key, known in TRISTATE.items() if known is value)
         if isinstance(value, float):
             return f"{value:g}"
         return str(value)
 
-    def bounds(self) -> tuple[Optional[float], Optional[float], bool, bool]:
+    def bounds(self) -> tuple[float | None, float | None, bool, bool]:
         """(low, high, low is exclusive, high is exclusive) from the field's constraints."""
-        low: Optional[float] = None
-        high: Optional[float] = None
+        low: float | None = None
+        high: float | None = None
         low_open = high_open = False
         for item in self.info.metadata:
             if isinstance(item, annotated_types.Ge):
@@ -84,7 +85,7 @@ def field_info(path: str) -> FieldInfo:
     return model.model_fields[name]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def spec(path: str) -> Spec:
     info = field_info(path)
     annotation = info.annotation
@@ -98,7 +99,7 @@ def spec(path: str) -> Spec:
         kind, options = "choice", tuple(str(a) for a in get_args(annotation))
     elif enum:
         kind, options = "choice", tuple(f"{v:g}" for v in enum)  # type: ignore[union-attr]
-    elif annotation == Optional[bool]:
+    elif annotation == (bool | None):
         kind, options = "choice", tuple(TRISTATE)
     elif get_origin(annotation) is list:
         (item,) = get_args(annotation)
@@ -112,7 +113,7 @@ def spec(path: str) -> Spec:
     return Spec(path, kind, options, default, info)
 
 
-def _number(value: float) -> Union[int, float]:
+def _number(value: float) -> int | float:
     # 16.0 is written as 16: the file reads as the user typed it, and validates the same.
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
@@ -126,7 +127,7 @@ def parse(field_spec: Spec, text: str) -> Any:
     text = text.strip()
     if field_spec.kind == "number":
         return _parse_number(field_spec, text)
-    if field_spec.info.annotation == Optional[str]:
+    if field_spec.info.annotation == (str | None):
         if text.lower() in ANYWHERE or not text:
             return None
     adapter: TypeAdapter[Any] = TypeAdapter(_annotated(field_spec.info))
@@ -153,7 +154,7 @@ def _reason(error: ValidationError) -> str:
     return message[:1].lower() + message[1:]
 
 
-def _parse_number(field_spec: Spec, text: str) -> Union[int, float]:
+def _parse_number(field_spec: Spec, text: str) -> int | float:
     low, high, low_open, high_open = field_spec.bounds()
     whole = field_spec.integer
     span = _span(low, high, low_open, high_open)
@@ -171,7 +172,7 @@ def _parse_number(field_spec: Spec, text: str) -> Union[int, float]:
     return int(value) if whole else _number(value)
 
 
-def _span(low: Optional[float], high: Optional[float], low_open: bool, high_open: bool) -> str:
+def _span(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
     def show(number: float) -> str:
         return f"{_number(float(number)):,}"
 
@@ -196,7 +197,7 @@ class View(Protocol):
     def fact(self, name: str, attribute: str = "text") -> Any: ...
 
 
-Skip = Callable[[View], Optional[str]]  # the reason the question does not apply, or None
+Skip = Callable[[View], str | None]  # the reason the question does not apply, or None
 
 
 @dataclass(frozen=True)
@@ -205,13 +206,13 @@ class Question:
     prompt: str  # the question itself, short
     help: str  # one line in the user's terms; {fact_id} quotes a fact of the rule pack
     hints: Mapping[str, str] = field(default_factory=dict)  # option key -> what picking it means
-    skip: Optional[Skip] = None
+    skip: Skip | None = None
 
 
 @dataclass(frozen=True)
 class Group:
     title: str
-    questions: tuple[Union[Question, str], ...]  # DATASETS stands for the data-set loop
+    questions: tuple[Question | str, ...]  # DATASETS stands for the data-set loop
 
 
 DATASETS = "datasets"
@@ -222,39 +223,39 @@ JOB_TYPES = frozenset(
 )
 
 
-def _no_servers(view: View) -> Optional[str]:
+def _no_servers(view: View) -> str | None:
     if view.get("workload.type") == "static_site":
         return "a static site runs no servers of its own"
     return None
 
 
-def _no_clients(view: View) -> Optional[str]:
+def _no_clients(view: View) -> str | None:
     kind = view.get("workload.type")
     if kind in JOB_TYPES:
         return f"{kind} work takes no client connections"
     return _no_servers(view)
 
 
-def _no_containers(view: View) -> Optional[str]:
+def _no_containers(view: View) -> str | None:
     return None if view.get("workload.containerized") else "nothing is containerized"
 
 
-def _no_database(view: View) -> Optional[str]:
+def _no_database(view: View) -> str | None:
     return None if view.get("database.model") != "none" else "there is no database"
 
 
-def _not_public(view: View) -> Optional[str]:
+def _not_public(view: View) -> str | None:
     return None if view.get("compliance.public_facing") else "it is not reachable from the internet"
 
 
-def _too_short_to_commit(view: View) -> Optional[str]:
+def _too_short_to_commit(view: View) -> str | None:
     shortest = view.fact("commitment_min_months", "value")
     if shortest is not None and view.get("workload.lifetime_months") < shortest:
         return f"it runs for less than the shortest commitment ({view.fact('commitment_min_months')})"
     return None
 
 
-def _read_daily(view: View) -> Optional[str]:
+def _read_daily(view: View) -> str | None:
     if view.get("dataset.access") == "frequent":
         return "data read every day comes back in milliseconds"
     return None
@@ -779,7 +780,7 @@ class Asker(Protocol):
     def confirm(self, prompt: str, help: str, default: bool, note: str) -> bool: ...
 
     def text(
-        self, prompt: str, help: str, default: Optional[str], parse: Callable[[str], Any], note: str
+        self, prompt: str, help: str, default: str | None, parse: Callable[[str], Any], note: str
     ) -> Any: ...
 
 
@@ -804,7 +805,7 @@ class Start:
     source: str = ""
 
     @classmethod
-    def of(cls, profile: Any, source: str) -> "Start":
+    def of(cls, profile: Any, source: str) -> Start:
         """From a validated Profile: only the answers its file gave, not its defaults."""
         dumped = profile.requirements.model_dump(mode="json")
         values: dict[str, Any] = {}
@@ -843,7 +844,7 @@ class Questionnaire:
         asker: Asker,
         type_defaults: Mapping[str, Mapping[str, Any]],
         facts: Mapping[str, Any],
-        start: Optional[Start] = None,
+        start: Start | None = None,
     ):
         self.asker = asker
         self.type_defaults = type_defaults
@@ -917,7 +918,7 @@ class Questionnaire:
         question: Question,
         default: Any = UNSET,
         note: str = "",
-        check: Optional[Callable[[Any], None]] = None,
+        check: Callable[[Any], None] | None = None,
     ) -> Any:
         field_spec = spec(question.path)
         if default is UNSET:
@@ -940,7 +941,7 @@ class Questionnaire:
             return value
 
         if default is NO_DEFAULT:
-            shown: Optional[str] = None
+            shown: str | None = None
         elif default is None:
             shown = "anywhere"
         else:

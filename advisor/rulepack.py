@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal
 
 import jinja2
 import yaml
@@ -33,7 +33,7 @@ class Strict(BaseModel):
 class Fact(Strict):
     """A number or limit a rationale quotes, kept once with its source and the date it was checked."""
 
-    value: Union[int, float, str, bool]
+    value: int | float | str | bool
     text: str = Field(min_length=1, description="How a rationale quotes it.")
     source: str = Field(pattern=r"^https://")
     as_of: datetime.date
@@ -61,17 +61,17 @@ class Area(Strict):
     scope: Literal["workload", "dataset"] = "workload"
     kind: Literal["choice", "set"] = "choice"
     options: dict[str, Option]
-    fallback: Optional[str] = None
+    fallback: str | None = None
     fallback_reason: str = ""
     open_options: bool = Field(
         False, description="Options come from a table (region codes); rules choose by template."
     )
-    options_table: Optional[str] = Field(
+    options_table: str | None = Field(
         None, description="For open_options: the table under tables/ whose `options` mapping adds options."
     )
 
     @model_validator(mode="after")
-    def _fallback_known(self) -> "Area":
+    def _fallback_known(self) -> Area:
         if self.fallback is not None and self.fallback not in self.options:
             raise ValueError(f"fallback {self.fallback!r} is not one of its options")
         if self.kind == "choice" and self.fallback is None:
@@ -86,8 +86,8 @@ class AreasFile(Strict):
 
 # ---- rules -----------------------------------------------------------------------------------
 
-Scalar = Union[str, bool, int, float]
-Operand = Union[Scalar, list[Scalar]]
+Scalar = str | bool | int | float
+Operand = Scalar | list[Scalar]
 OPERATORS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "not_contains")
 
 
@@ -101,14 +101,14 @@ class Clause:
 
 
 class Effect(Strict):
-    choose: Optional[str] = None
-    favor: Optional[str] = None
-    disfavor: Optional[str] = None
-    exclude: Optional[str] = None
-    not_applicable: Optional[bool] = None
-    propose: Optional[str] = None
-    warn: Optional[bool] = None
-    weight: Optional[float] = None
+    choose: str | None = None
+    favor: str | None = None
+    disfavor: str | None = None
+    exclude: str | None = None
+    not_applicable: bool | None = None
+    propose: str | None = None
+    warn: bool | None = None
+    weight: float | None = None
     details: dict[str, str] = Field(
         default_factory=dict, description="Templates shown with the decision when its option wins."
     )
@@ -117,22 +117,30 @@ class Effect(Strict):
     )
 
     @model_validator(mode="after")
-    def _one_verb(self) -> "Effect":
-        verbs = [v for v in ("choose", "favor", "disfavor", "exclude", "not_applicable", "propose", "warn")
-                 if getattr(self, v) not in (None, False)]
+    def _one_verb(self) -> Effect:
+        verbs = [
+            v
+            for v in ("choose", "favor", "disfavor", "exclude", "not_applicable", "propose", "warn")
+            if getattr(self, v) not in (None, False)
+        ]
         if len(verbs) != 1:
-            raise ValueError("an effect has exactly one of choose, favor, disfavor, exclude, not_applicable, propose, warn")
+            raise ValueError(
+                "an effect has exactly one of choose, favor, disfavor, exclude, not_applicable, propose, warn"
+            )
         if self.weight is not None and verbs[0] not in DEFAULT_WEIGHTS:
             raise ValueError("weight goes with choose, favor or disfavor")
         return self
 
     @cached_property
     def verb(self) -> str:
-        return next(v for v in ("choose", "favor", "disfavor", "exclude", "not_applicable", "propose", "warn")
-                    if getattr(self, v) not in (None, False))
+        return next(
+            v
+            for v in ("choose", "favor", "disfavor", "exclude", "not_applicable", "propose", "warn")
+            if getattr(self, v) not in (None, False)
+        )
 
     @cached_property
-    def option(self) -> Optional[str]:
+    def option(self) -> str | None:
         value = getattr(self, self.verb)
         return value if isinstance(value, str) else None
 
@@ -205,7 +213,10 @@ DERIVED_FIELDS = {
     "derived.dataset_usages": ("list", "the usage of every dataset"),
     "derived.dataset_count": ("number", "how many datasets are listed"),
     "derived.total_size_gb": ("number", "the size of all datasets together"),
-    "derived.unreproducible_datasets": ("number", "how many datasets cannot be regenerated if lost (reproducible: false)"),
+    "derived.unreproducible_datasets": (
+        "number",
+        "how many datasets cannot be regenerated if lost (reproducible: false)",
+    ),
     "derived.memory_per_vcpu": ("number", "compute.memory_gib divided by compute.vcpus (GiB per vCPU)"),
 }
 
@@ -248,7 +259,6 @@ def _tidy(text: str) -> str:
     return " ".join(text.split())
 
 
-
 @dataclass
 class RulePack:
     root: Path
@@ -263,7 +273,7 @@ class RulePack:
     _compiled: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
     _env: jinja2.Environment = field(default_factory=lambda: _template_env(), repr=False)
 
-    _inputs: dict[str, Optional[tuple[tuple[str, ...], ...]]] = field(default_factory=dict, repr=False)
+    _inputs: dict[str, tuple[tuple[str, ...], ...] | None] = field(default_factory=dict, repr=False)
     _rendered: dict[tuple[Any, ...], str] = field(default_factory=dict, repr=False)
 
     def template(self, key: str) -> jinja2.Template:
@@ -369,7 +379,9 @@ def _resolve_fact(value: Any, where: str, facts: dict[str, Fact]) -> Any:
     return value
 
 
-def _compile_when(when: dict[str, Any], where: str, facts: dict[str, Fact]) -> tuple[list[Clause], list[list[Clause]]]:
+def _compile_when(
+    when: dict[str, Any], where: str, facts: dict[str, Fact]
+) -> tuple[list[Clause], list[list[Clause]]]:
     clauses: list[Clause] = []
     groups: list[list[Clause]] = []
     for name, spec in when.items():
@@ -380,7 +392,7 @@ def _compile_when(when: dict[str, Any], where: str, facts: dict[str, Fact]) -> t
             for item in spec:
                 if not isinstance(item, dict) or len(item) != 1:
                     raise RulePackError(f"{where}: each entry of any: is one field test")
-                (key, value), = item.items()
+                ((key, value),) = item.items()
                 group.append(_parse_clause(key, value, where, facts))
             groups.append(group)
         elif name.startswith("any_"):  # any_2, any_3: further independent groups
@@ -426,7 +438,7 @@ def _template_env() -> jinja2.Environment:
     return env
 
 
-def load(root: Optional[Path] = None) -> RulePack:
+def load(root: Path | None = None) -> RulePack:
     root = root or default_root()
     digest = hashlib.sha256()
     areas_file = _pydantic(AreasFile, _read_yaml(root / "areas.yaml"), str(root / "areas.yaml"))
@@ -460,24 +472,34 @@ def load(root: Optional[Path] = None) -> RulePack:
 
     for area_id, area in list(areas.items()):
         options = {
-            key: option.model_copy(update={
-                "summary": with_facts(option.summary, f"{area_id}.{key}.summary"),
-                "best_for": with_facts(option.best_for, f"{area_id}.{key}.best_for"),
-            })
+            key: option.model_copy(
+                update={
+                    "summary": with_facts(option.summary, f"{area_id}.{key}.summary"),
+                    "best_for": with_facts(option.best_for, f"{area_id}.{key}.best_for"),
+                }
+            )
             for key, option in area.options.items()
         }
-        areas[area_id] = area.model_copy(update={
-            "options": options, "fallback_reason": with_facts(area.fallback_reason, f"{area_id}.fallback_reason"),
-        })
+        areas[area_id] = area.model_copy(
+            update={
+                "options": options,
+                "fallback_reason": with_facts(area.fallback_reason, f"{area_id}.fallback_reason"),
+            }
+        )
 
     for area_id, area in list(areas.items()):
         if area.options_table:
             table = tables.get(area.options_table)
             if not isinstance(table, dict) or not isinstance(table.get("options"), dict):
-                raise RulePackError(f"tables/{area.options_table}.yaml: needs an `options` mapping for area {area_id}")
+                raise RulePackError(
+                    f"tables/{area.options_table}.yaml: needs an `options` mapping for area {area_id}"
+                )
             extra = {
-                key: _pydantic(Option, {k: v for k, v in value.items() if k in Option.model_fields},
-                               f"tables/{area.options_table}.yaml: {key}")
+                key: _pydantic(
+                    Option,
+                    {k: v for k, v in value.items() if k in Option.model_fields},
+                    f"tables/{area.options_table}.yaml: {key}",
+                )
                 for key, value in table["options"].items()
             }
             areas[area_id] = area.model_copy(update={"options": {**area.options, **extra}})
@@ -500,7 +522,9 @@ def load(root: Optional[Path] = None) -> RulePack:
         if rule_file.area not in areas:
             raise RulePackError(f"{where}: unknown area {rule_file.area!r}")
         if path.parent.name != rule_file.area:
-            raise RulePackError(f"{where}: rules of area {rule_file.area!r} belong in rules/{rule_file.area}/")
+            raise RulePackError(
+                f"{where}: rules of area {rule_file.area!r} belong in rules/{rule_file.area}/"
+            )
         area = areas[rule_file.area]
         for rule in rule_file.rules:
             at = f"{where}: {rule.id}"
@@ -531,8 +555,17 @@ def load(root: Optional[Path] = None) -> RulePack:
             rules.append(compiled)
             for key, text in _rule_templates(rule):
                 templates[f"{rule.id}:{key}"] = text
-    return RulePack(root, areas_file.version, list(areas.values()), facts, rules, type_defaults, tables,
-                    digest.hexdigest()[:12], sources=templates)
+    return RulePack(
+        root,
+        areas_file.version,
+        list(areas.values()),
+        facts,
+        rules,
+        type_defaults,
+        tables,
+        digest.hexdigest()[:12],
+        sources=templates,
+    )
 
 
 def _rule_templates(rule: Rule) -> list[tuple[str, str]]:

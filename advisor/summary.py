@@ -13,7 +13,9 @@ def _line(area: str, decision: Decision, indent: str = "") -> list[str]:
     head = f"{indent}{area:<24} {decision.choice:<30} {decision.confidence}"
     lines = [head]
     for reason in decision.rationale[:2]:
-        lines += textwrap.wrap(reason, WIDTH, initial_indent=indent + "    ", subsequent_indent=indent + "    ")
+        lines += textwrap.wrap(
+            reason, WIDTH, initial_indent=indent + "    ", subsequent_indent=indent + "    "
+        )
     for key, value in decision.details.items():
         lines.append(f"{indent}    {key.replace('_', ' ')}: {value}")
     return lines

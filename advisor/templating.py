@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
 from jinja2 import nodes, pass_context
 from jinja2.runtime import Context
@@ -77,14 +77,18 @@ def instance_type(context: Context, family: str) -> str:
     return f"{name}.{size} ({cpu} vCPU, {number(mem)} GiB{note})"
 
 
-def _chain(node: nodes.Node) -> Optional[tuple[str, ...]]:
+def _chain(node: nodes.Node) -> tuple[str, ...] | None:
     """answers.workload.type -> ("answers", "workload", "type"); None unless a constant path."""
     parts: list[str] = []
     while True:
         if isinstance(node, nodes.Getattr):
             parts.append(node.attr)
             node = node.node
-        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+        elif (
+            isinstance(node, nodes.Getitem)
+            and isinstance(node.arg, nodes.Const)
+            and isinstance(node.arg.value, str)
+        ):
             parts.append(node.arg.value)
             node = node.node
         elif isinstance(node, nodes.Name):
@@ -94,7 +98,7 @@ def _chain(node: nodes.Node) -> Optional[tuple[str, ...]]:
             return None
 
 
-def inputs_of(tree: nodes.Template) -> Optional[tuple[tuple[str, ...], ...]]:
+def inputs_of(tree: nodes.Template) -> tuple[tuple[str, ...], ...] | None:
     """The paths into the varying context that a template reads; None if that cannot be told.
 
     A path stops where an index is computed (options.x[decision.y] reads options.x and

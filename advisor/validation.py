@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -80,7 +81,13 @@ def _describe(error: Mapping[str, Any]) -> tuple[tuple[Any, ...], str]:
 def _show(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
-    text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) or value is None else str(value)
+    text = (
+        repr(value)
+        if isinstance(value, str)
+        else str(value).lower()
+        if isinstance(value, bool) or value is None
+        else str(value)
+    )
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -89,7 +96,11 @@ def _problems(error: ValidationError, document: Document) -> list[Problem]:
     for item in error.errors(include_url=False):
         loc, message = _describe(item)
         # Literal and union errors name the failing branch in loc; keep only real field names.
-        loc = tuple(part for part in loc if isinstance(part, int) or not str(part).startswith(("literal[", "function-")))
+        loc = tuple(
+            part
+            for part in loc
+            if isinstance(part, int) or not str(part).startswith(("literal[", "function-"))
+        )
         problems.append(Problem(dotted(loc), message, document.line_of(loc)))
     return problems
 

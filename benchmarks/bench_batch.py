@@ -39,7 +39,15 @@ def run_batch(path: Path, jobs: int, count: int, checkpoints: int) -> dict:
     command = [sys.executable, "-m", "advisor", "batch", str(path), "--jobs", str(jobs)]
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    state = {"lines": 0, "bytes": 0, "peak_tree": 0, "peak_parent": 0, "peak_each": {}, "workers": set(), "stop": False}
+    state = {
+        "lines": 0,
+        "bytes": 0,
+        "peak_tree": 0,
+        "peak_parent": 0,
+        "peak_each": {},
+        "workers": set(),
+        "stop": False,
+    }
     marks: list[tuple[int, float, int, int]] = []  # lines, seconds, parent RSS, tree RSS
 
     def tree_rss() -> tuple[int, int]:
@@ -81,10 +89,16 @@ def run_batch(path: Path, jobs: int, count: int, checkpoints: int) -> dict:
     state["stop"] = True
     thread.join()
     return {
-        "jobs": jobs, "seconds": elapsed, "lines": state["lines"], "bytes": state["bytes"],
-        "exit": os.waitstatus_to_exitcode(status), "parent_peak_kib": state["peak_parent"],
-        "peak_tree_kib": state["peak_tree"], "peak_each_kib": sorted(state["peak_each"].values()),
-        "marks": marks, "stderr": stderr.strip(),
+        "jobs": jobs,
+        "seconds": elapsed,
+        "lines": state["lines"],
+        "bytes": state["bytes"],
+        "exit": os.waitstatus_to_exitcode(status),
+        "parent_peak_kib": state["peak_parent"],
+        "peak_tree_kib": state["peak_tree"],
+        "peak_each_kib": sorted(state["peak_each"].values()),
+        "marks": marks,
+        "stderr": stderr.strip(),
     }
 
 
@@ -92,7 +106,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000, help="profiles (default 100,000)")
     parser.add_argument("--jobs", default="1,2", help="worker counts to run, comma-separated (default 1,2)")
-    parser.add_argument("--baseline", type=int, default=2000, help="profiles for the in-process loop (0: skip)")
+    parser.add_argument(
+        "--baseline", type=int, default=2000, help="profiles for the in-process loop (0: skip)"
+    )
     parser.add_argument("--checkpoints", type=int, default=10)
     args = parser.parse_args()
     jobs_list = [int(j) for j in args.jobs.split(",")]
@@ -105,29 +121,43 @@ def main() -> None:
         print(f"# input: {path.name}, {size / 1e6:.1f} MB")
         base = baseline(min(args.baseline, args.n)) if args.baseline else None
         if base:
-            print(f"in-process evaluate loop ({min(args.baseline, args.n):,} profiles): {base:,.0f} evaluations/s")
+            print(
+                f"in-process evaluate loop ({min(args.baseline, args.n):,} profiles): {base:,.0f} evaluations/s"
+            )
         results = []
         for jobs in jobs_list:
             outcome = run_batch(path, jobs, args.n, args.checkpoints)
             results.append(outcome)
             rate = outcome["lines"] / outcome["seconds"]
-            print(f"\n## --jobs {jobs}: {outcome['lines']:,} lines in {outcome['seconds']:.1f} s = {rate:,.0f} profiles/s "
-                  f"(exit {outcome['exit']}; {outcome['bytes'] / 1e9:.2f} GB of output)")
+            print(
+                f"\n## --jobs {jobs}: {outcome['lines']:,} lines in {outcome['seconds']:.1f} s = {rate:,.0f} profiles/s "
+                f"(exit {outcome['exit']}; {outcome['bytes'] / 1e9:.2f} GB of output)"
+            )
             print(f"   {outcome['stderr']}")
             rows = [("lines out", "seconds", "profiles/s so far", "RSS command", "RSS command + workers")]
             for lines, seconds, parent, total in outcome["marks"]:
-                rows.append((f"{lines:,}", f"{seconds:.1f}", f"{lines / seconds:,.0f}", mib(parent), mib(total)))
+                rows.append(
+                    (f"{lines:,}", f"{seconds:.1f}", f"{lines / seconds:,.0f}", mib(parent), mib(total))
+                )
             print(table(rows))
-            print(f"   peak RSS: command {mib(outcome['parent_peak_kib'])}, command + workers {mib(outcome['peak_tree_kib'])}, "
-                  f"each worker {', '.join(mib(k) for k in outcome['peak_each_kib']) or '-'}")
+            print(
+                f"   peak RSS: command {mib(outcome['parent_peak_kib'])}, command + workers {mib(outcome['peak_tree_kib'])}, "
+                f"each worker {', '.join(mib(k) for k in outcome['peak_each_kib']) or '-'}"
+            )
     print("\n## summary")
     rows = [("run", "profiles/s", "vs in-process loop", "peak RSS (all processes)")]
     if base:
         rows.append(("in-process evaluate loop", f"{base:,.0f}", "1.00x", "-"))
     for outcome in results:
         rate = outcome["lines"] / outcome["seconds"]
-        rows.append((f"advisor batch --jobs {outcome['jobs']}", f"{rate:,.0f}",
-                     f"{rate / base:.2f}x" if base else "-", mib(outcome["peak_tree_kib"])))
+        rows.append(
+            (
+                f"advisor batch --jobs {outcome['jobs']}",
+                f"{rate:,.0f}",
+                f"{rate / base:.2f}x" if base else "-",
+                mib(outcome["peak_tree_kib"]),
+            )
+        )
     print(table(rows))
 
 

@@ -66,29 +66,48 @@ def main() -> None:
     python = sys.executable
     print(f"# bench_cold_start: {args.runs} runs each, file {args.file}")
     print(f"# {machine()}")
-    subprocess.run([python, "-m", "advisor", "recommend", args.file], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)  # warm the OS file cache and the bytecode cache once
+    subprocess.run(
+        [python, "-m", "advisor", "recommend", args.file], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )  # warm the OS file cache and the bytecode cache once
 
     cases = [
         ("interpreter (python -c pass)", [python, "-c", "pass"]),
         ("dependency floor (import durable, pydantic, click, jinja2, yaml)", [python, "-c", FLOOR]),
         ("advisor --version", [python, "-m", "advisor", "--version"]),
-        ("advisor recommend --format json", [python, "-m", "advisor", "recommend", args.file, "--format", "json"]),
+        (
+            "advisor recommend --format json",
+            [python, "-m", "advisor", "recommend", args.file, "--format", "json"],
+        ),
     ]
     medians = {}
     rows = [("command", "median", "min", "max")]
     for label, command in cases:
         times = timed(command, args.runs)
         medians[label] = statistics.median(times)
-        rows.append((label, f"{medians[label] * 1000:.0f} ms", f"{min(times) * 1000:.0f} ms", f"{max(times) * 1000:.0f} ms"))
+        rows.append(
+            (
+                label,
+                f"{medians[label] * 1000:.0f} ms",
+                f"{min(times) * 1000:.0f} ms",
+                f"{max(times) * 1000:.0f} ms",
+            )
+        )
     print(table(rows))
     floor = medians[cases[1][0]]
     total = medians[cases[3][0]]
-    print(f"\nrecommend takes {total * 1000:.0f} ms cold: {floor * 1000:.0f} ms importing its dependencies, "
-          f"{(total - floor) * 1000:.0f} ms of its own ({total / floor:.1f}x the floor)")
+    print(
+        f"\nrecommend takes {total * 1000:.0f} ms cold: {floor * 1000:.0f} ms importing its dependencies, "
+        f"{(total - floor) * 1000:.0f} ms of its own ({total / floor:.1f}x the floor)"
+    )
 
-    parts = [json.loads(subprocess.run([python, "-c", BREAKDOWN, args.file], cwd=ROOT, check=True,
-                                       capture_output=True, text=True).stdout) for _ in range(max(3, args.runs // 3))]
+    parts = [
+        json.loads(
+            subprocess.run(
+                [python, "-c", BREAKDOWN, args.file], cwd=ROOT, check=True, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(max(3, args.runs // 3))
+    ]
     rules = parts[0].pop("rules")
     for part in parts[1:]:
         part.pop("rules")

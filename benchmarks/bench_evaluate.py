@@ -37,7 +37,9 @@ def main() -> None:
 
     advisor = Advisor()
     built = time.perf_counter() - started
-    print(f"# bench_evaluate: {args.n:,} profiles, {len(advisor.pack.rules)} rules, rule pack {advisor.pack.digest}")
+    print(
+        f"# bench_evaluate: {args.n:,} profiles, {len(advisor.pack.rules)} rules, rule pack {advisor.pack.digest}"
+    )
     print(f"# {machine()}")
     print(f"# Advisor() built in {built:.2f} s; RSS after build {mib(status_kib('self', 'VmRSS'))}")
     from advisor import rulepack
@@ -67,9 +69,18 @@ def main() -> None:
             gc.collect()
             rss = status_kib("self", "VmRSS")
             cached = cache_entries(advisor)
-            checkpoints.append({"profiles": index, "rss_kib": rss, "rate": index / spent, "render_cache": cached})
-            rows.append((f"{index:,}", f"{index / spent:,.0f}", f"{stretch_count / stretch_spent:,.0f}", mib(rss),
-                         f"{cached:,}" if cached is not None else "-"))
+            checkpoints.append(
+                {"profiles": index, "rss_kib": rss, "rate": index / spent, "render_cache": cached}
+            )
+            rows.append(
+                (
+                    f"{index:,}",
+                    f"{index / spent:,.0f}",
+                    f"{stretch_count / stretch_spent:,.0f}",
+                    mib(rss),
+                    f"{cached:,}" if cached is not None else "-",
+                )
+            )
             stretch_spent, stretch_count = 0.0, 0
             print(f"  {index:>9,}  {index / spent:8,.0f}/s  RSS {mib(rss)}", flush=True)
     wall = time.perf_counter() - wall
@@ -77,17 +88,30 @@ def main() -> None:
     print()
     print(table(rows))
     print()
-    print(f"evaluations per second: {args.n / spent:,.0f} (in evaluate; {args.n / wall:,.0f} including generating the profiles)")
+    print(
+        f"evaluations per second: {args.n / spent:,.0f} (in evaluate; {args.n / wall:,.0f} including generating the profiles)"
+    )
     print(f"time per evaluation: {spent / args.n * 1000:.2f} ms; errors: {errors}")
     first, last = checkpoints[0]["rss_kib"], checkpoints[-1]["rss_kib"]
-    print(f"RSS first checkpoint {mib(first)}, last {mib(last)} (change {mib(last - first)}); peak RSS {mib(peak)}")
+    print(
+        f"RSS first checkpoint {mib(first)}, last {mib(last)} (change {mib(last - first)}); peak RSS {mib(peak)}"
+    )
     print(f"engine rebuilds after C-level errors: {advisor.engine.rebuilds}")
     if args.json:
-        print(json.dumps({
-            "profiles": args.n, "rules": len(advisor.pack.rules), "evaluations_per_second": args.n / spent,
-            "ms_per_evaluation": spent / args.n * 1000, "peak_rss_kib": peak, "checkpoints": checkpoints,
-            "errors": errors, "pid": os.getpid(),
-        }))
+        print(
+            json.dumps(
+                {
+                    "profiles": args.n,
+                    "rules": len(advisor.pack.rules),
+                    "evaluations_per_second": args.n / spent,
+                    "ms_per_evaluation": spent / args.n * 1000,
+                    "peak_rss_kib": peak,
+                    "checkpoints": checkpoints,
+                    "errors": errors,
+                    "pid": os.getpid(),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

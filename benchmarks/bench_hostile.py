@@ -24,8 +24,13 @@ from test_hostile import HEAD, MEASURED_ADVISOR, YAML_CASES
 def measure(path: Path) -> tuple[int, float, int]:
     """Exit code, wall seconds and the command's own peak RSS in KiB."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", MEASURED_ADVISOR, "recommend", str(path)], cwd=ROOT,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURED_ADVISOR, "recommend", str(path)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
     seconds = time.perf_counter() - started
     peak = int(done.stderr.decode().rpartition("VmHWM:")[2].split()[0])
     return done.returncode, seconds, peak

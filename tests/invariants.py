@@ -65,7 +65,7 @@ def choice(result: dict[str, Any], area: str) -> str:
 def datasets(answers: dict[str, Any], result: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, str]]]:
     """Each data set's answers with its choices, matched by position and checked by name."""
     pairs = []
-    for given, decided in zip(answers["datasets"], result["datasets"]):
+    for given, decided in zip(answers["datasets"], result["datasets"], strict=True):
         assert given["name"] == decided["name"]
         pairs.append((given, {area: d["choice"] for area, d in decided["decisions"].items()}))
     return pairs
@@ -98,8 +98,13 @@ def every_area_is_decided_with_a_known_option(answers, result):
             problems.append(f"data set {dataset['name']!r}: areas {sorted(dataset['decisions'])}")
         for area_id, decision in dataset["decisions"].items():
             if area_id in per_dataset and decision["choice"] not in per_dataset[area_id].options:
-                problems.append(f"data set {dataset['name']!r}: {area_id}: {decision['choice']!r} is not an option")
-    for decision in [*result["decisions"].values(), *(d for s in result["datasets"] for d in s["decisions"].values())]:
+                problems.append(
+                    f"data set {dataset['name']!r}: {area_id}: {decision['choice']!r} is not an option"
+                )
+    for decision in [
+        *result["decisions"].values(),
+        *(d for s in result["datasets"] for d in s["decisions"].values()),
+    ]:
         if decision["confidence"] not in ("high", "medium", "low"):
             problems.append(f"confidence {decision['confidence']!r}")
         if not decision["rationale"]:
@@ -126,7 +131,9 @@ def no_spot_for_work_that_cannot_be_interrupted(answers, result):
     """Spot capacity is reclaimed at short notice: never Spot when workload.interruptible is "no"
     or the workload keeps state on its servers (workload.stateful)."""
     workload = answers["workload"]
-    if (workload["interruptible"] == "no" or workload["stateful"]) and choice(result, "purchase_option") == "spot":
+    if (workload["interruptible"] == "no" or workload["stateful"]) and choice(
+        result, "purchase_option"
+    ) == "spot":
         return [f"spot with interruptible={workload['interruptible']}, stateful={workload['stateful']}"]
     return []
 
@@ -136,7 +143,10 @@ def no_commitment_longer_than_the_workload(answers, result):
     """Savings Plans and Reserved Instances are sold for a year or more (fact commitment_min_months):
     never for a workload that will run for less."""
     months = answers["workload"]["lifetime_months"]
-    if months < fact("commitment_min_months") and choice(result, "purchase_option") in ("savings_plan", "reserved_instances"):
+    if months < fact("commitment_min_months") and choice(result, "purchase_option") in (
+        "savings_plan",
+        "reserved_instances",
+    ):
         return [f"{choice(result, 'purchase_option')} for a workload of {months} months"]
     return []
 
@@ -255,7 +265,11 @@ def _countries(kind: str) -> tuple[str, ...]:
             continue
         country = entry.get("alias_of", code)
         own = options.get(entry["region"], {}).get("country") == country
-        if {"own": own, "eea": not own and entry.get("gdpr_area"), "abroad": not own and not entry.get("gdpr_area")}[kind]:
+        if {
+            "own": own,
+            "eea": not own and entry.get("gdpr_area"),
+            "abroad": not own and not entry.get("gdpr_area"),
+        }[kind]:
             out.append(code)
     return tuple(sorted(out))
 
@@ -280,7 +294,11 @@ def residency_in_the_eea_stays_in_the_eu(answers, result):
     if code not in _countries("eea"):
         return []
     region = choice(result, "region")
-    return [] if regions()["options"].get(region, {}).get("eu") is True else [f"region {region} for residency {code}"]
+    return (
+        []
+        if regions()["options"].get(region, {}).get("eu") is True
+        else [f"region {region} for residency {code}"]
+    )
 
 
 @invariant({"compliance.data_residency": _countries("abroad")})
@@ -291,7 +309,11 @@ def residency_no_region_can_meet_is_warned(answers, result):
     if code not in _countries("abroad"):
         return []
     name = regions()["countries"][code]["name"]
-    return [] if any(name in warning for warning in result["warnings"]) else [f"no warning naming {name} for residency {code}"]
+    return (
+        []
+        if any(name in warning for warning in result["warnings"])
+        else [f"no warning naming {name} for residency {code}"]
+    )
 
 
 # ---- storage ---------------------------------------------------------------------------------
@@ -306,13 +328,17 @@ MINIMUM_DAYS_FACT = {
 }
 
 
-@invariant({"datasets[*].usage": ("block_volume", "shared_files")}, {"datasets[*].shared_by_instances": (True,)}, {})
+@invariant(
+    {"datasets[*].usage": ("block_volume", "shared_files")}, {"datasets[*].shared_by_instances": (True,)}, {}
+)
 def storage_class_applies_exactly_to_s3(answers, result):
     """A data set's storage_class is not_applicable exactly when its storage_service is not S3."""
     problems = []
     for given, decided in datasets(answers, result):
         if (decided["storage_class"] == "not_applicable") != (decided["storage_service"] != "s3"):
-            problems.append(f"{given['name']!r}: storage_class={decided['storage_class']} on {decided['storage_service']}")
+            problems.append(
+                f"{given['name']!r}: storage_class={decided['storage_class']} on {decided['storage_service']}"
+            )
     return problems
 
 
@@ -328,7 +354,12 @@ def no_archive_class_for_millisecond_retrieval(answers, result):
     ]
 
 
-@invariant({"datasets[*].retention_days": (1, 7, 29, 30, 60, 89, 90, 120, 179), "datasets[*].access": ("rare", "infrequent")})
+@invariant(
+    {
+        "datasets[*].retention_days": (1, 7, 29, 30, 60, 89, 90, 120, 179),
+        "datasets[*].access": ("rare", "infrequent"),
+    }
+)
 def no_class_whose_minimum_outlasts_the_retention(answers, result):
     """Data kept for less than a class's minimum storage duration is billed for the whole minimum:
     it never goes to that class (minimums: MINIMUM_DAYS_FACT)."""
@@ -336,7 +367,9 @@ def no_class_whose_minimum_outlasts_the_retention(answers, result):
     for given, decided in datasets(answers, result):
         fact_id = MINIMUM_DAYS_FACT.get(decided["storage_class"])
         if fact_id and given["retention_days"] < fact(fact_id):
-            problems.append(f"{given['name']!r}: {decided['storage_class']} for {given['retention_days']} days")
+            problems.append(
+                f"{given['name']!r}: {decided['storage_class']} for {given['retention_days']} days"
+            )
     return problems
 
 
@@ -358,7 +391,8 @@ def no_ebs_for_shared_files(answers, result):
     return [
         f"{given['name']!r}: ebs for shared files"
         for given, decided in datasets(answers, result)
-        if (given["usage"] == "shared_files" or given["shared_by_instances"]) and decided["storage_service"] == "ebs"
+        if (given["usage"] == "shared_files" or given["shared_by_instances"])
+        and decided["storage_service"] == "ebs"
     ]
 
 
@@ -369,7 +403,9 @@ def no_ebs_for_shared_files(answers, result):
 def sec_17a_4_gets_object_lock(answers, result):
     """SEC rule 17a-4 requires records kept unalterable (WORM): the sec_17a_4 framework always gets
     the s3_object_lock control."""
-    if "sec_17a_4" in answers["compliance"]["frameworks"] and "s3_object_lock" not in [c["id"] for c in result["controls"]]:
+    if "sec_17a_4" in answers["compliance"]["frameworks"] and "s3_object_lock" not in [
+        c["id"] for c in result["controls"]
+    ]:
         return ["sec_17a_4 without s3_object_lock"]
     return []
 

@@ -54,14 +54,18 @@ def random_requirements(rng: random.Random, index: int = 0) -> dict[str, Any]:
         "name": f"profile {index}",
         "workload": _section(rng, fields["workload"].annotation),
     }
-    data["workload"]["type"] = rng.choice(_choices(fields["workload"].annotation.model_fields["type"].annotation))
+    data["workload"]["type"] = rng.choice(
+        _choices(fields["workload"].annotation.model_fields["type"].annotation)
+    )
     for name in ("compute", "team", "availability", "database", "cost"):
         if rng.random() < 0.8:
             data[name] = _section(rng, fields[name].annotation)
     compliance = _section(rng, fields["compliance"].annotation)
     compliance.pop("frameworks", None)
     compliance.pop("data_residency", None)
-    frameworks = _choices(typing.get_args(fields["compliance"].annotation.model_fields["frameworks"].annotation)[0])
+    frameworks = _choices(
+        typing.get_args(fields["compliance"].annotation.model_fields["frameworks"].annotation)[0]
+    )
     compliance["frameworks"] = rng.sample(frameworks, rng.randint(0, 3))
     compliance["data_residency"] = rng.choice(RESIDENCIES)
     data["compliance"] = compliance

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional, Sequence
+from typing import Any
 
 import pytest
 import yaml
@@ -39,7 +40,7 @@ class Scripted:
     def __init__(self, answers: Mapping[str, str], datasets: Sequence[Mapping[str, str]]):
         self.answers = answers
         self.datasets = list(datasets)
-        self.current: Optional[Mapping[str, str]] = None
+        self.current: Mapping[str, str] | None = None
         self.lines: list[tuple[str, str]] = []  # (path, line)
 
     def _typed(self, prompt: str) -> tuple[str, str]:
@@ -80,7 +81,7 @@ class Scripted:
         return typed == "y" if typed else default
 
     def text(
-        self, prompt: str, help: str, default: Optional[str], parse: Callable[[str], Any], note: str
+        self, prompt: str, help: str, default: str | None, parse: Callable[[str], Any], note: str
     ) -> Any:
         return parse(self._typed(prompt)[1] or default or "")
 
@@ -89,7 +90,7 @@ def script(
     advisor,
     answers: Mapping[str, str],
     datasets: Sequence[Mapping[str, str]] = (),
-    start: Optional[Start] = None,
+    start: Start | None = None,
 ):
     scripted = Scripted(answers, datasets)
     Questionnaire(scripted, advisor.pack.type_defaults, advisor.pack.facts, start).run()

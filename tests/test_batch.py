@@ -33,7 +33,9 @@ def lines_of(text: str) -> list[dict]:
 
 
 def write_jsonl(path: Path, rows: list) -> Path:
-    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    path.write_text(
+        "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8"
+    )
     return path
 
 
@@ -80,14 +82,17 @@ def test_each_line_is_the_recommend_json_with_source_first(runner, advisor):
 
 
 def test_jsonl_lines_are_numbered_blank_lines_skipped_and_bad_lines_reported(runner, tmp_path, advisor):
-    path = write_jsonl(tmp_path / "fleet.jsonl", [
-        MINIMAL,
-        "",
-        "   ",
-        {"version": 1, "name": "no type", "workload": {}},
-        "{not json",
-        {**MINIMAL, "name": "last"},
-    ])
+    path = write_jsonl(
+        tmp_path / "fleet.jsonl",
+        [
+            MINIMAL,
+            "",
+            "   ",
+            {"version": 1, "name": "no type", "workload": {}},
+            "{not json",
+            {**MINIMAL, "name": "last"},
+        ],
+    )
     result = runner.invoke(cli, ["batch", str(path)])
     assert result.exit_code == 2
     lines = lines_of(result.stdout)
@@ -147,7 +152,9 @@ def test_an_internal_error_on_one_input_is_its_line_and_exit_1(runner, tmp_path,
 
 
 def test_jsonl_from_standard_input(runner):
-    result = runner.invoke(cli, ["batch", "-"], input=json.dumps(MINIMAL) + "\n\n" + json.dumps(MINIMAL) + "\n")
+    result = runner.invoke(
+        cli, ["batch", "-"], input=json.dumps(MINIMAL) + "\n\n" + json.dumps(MINIMAL) + "\n"
+    )
     assert result.exit_code == 0
     assert [line["source"] for line in lines_of(result.stdout)] == ["<stdin>:1", "<stdin>:3"]
 
@@ -201,7 +208,10 @@ def test_results_are_written_even_when_some_inputs_fail(runner, tmp_path):
     out = tmp_path / "out.jsonl"
     result = runner.invoke(cli, ["batch", str(EXAMPLE), str(tmp_path / "nope.yaml"), "-o", str(out)])
     assert result.exit_code == 2
-    assert [line["source"] for line in lines_of(out.read_text())] == [str(EXAMPLE), str(tmp_path / "nope.yaml")]
+    assert [line["source"] for line in lines_of(out.read_text())] == [
+        str(EXAMPLE),
+        str(tmp_path / "nope.yaml"),
+    ]
 
 
 def _open_fds_in(pid: int, folder: Path) -> bool:
@@ -225,7 +235,9 @@ def test_a_killed_run_leaves_no_partial_output(tmp_path, how):
     out.write_text("the previous results\n")
     proc = subprocess.Popen(
         [sys.executable, "-m", "advisor", "batch", str(fifo), "-o", str(out), "--force", "--jobs", "1"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         with open(fifo, "w") as feed:
@@ -329,7 +341,10 @@ def test_progress_is_a_bar_on_a_terminal(tmp_path):
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen(
         [sys.executable, "-m", "advisor", "batch", str(EXAMPLE), str(EXAMPLE), "-o", str(out)],
-        cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=terminal,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=terminal,
     )
     os.close(terminal)
     shown = b""
@@ -358,8 +373,14 @@ def test_no_bar_when_stderr_is_not_a_terminal(runner):
 def test_lines_are_utf_8_whatever_the_locale(tmp_path):
     path = write_jsonl(tmp_path / "names.jsonl", [{**MINIMAL, "name": "Café Zürich 日本"}])
     env = {**os.environ, "PYTHONIOENCODING": "ascii", "LC_ALL": "C"}
-    done = subprocess.run([sys.executable, "-m", "advisor", "batch", str(path)], cwd=ROOT, env=env,
-                          capture_output=True, timeout=120, check=False)  # a hang guard only
+    done = subprocess.run(
+        [sys.executable, "-m", "advisor", "batch", str(path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )  # a hang guard only
     assert done.returncode == 0, done.stderr.decode()
     assert json.loads(done.stdout.decode("utf-8"))["name"] == "Café Zürich 日本"
 
@@ -379,6 +400,8 @@ def test_a_subfolder_that_cannot_be_listed_is_an_error_line_in_its_place(runner,
     assert result.exit_code == 2
     lines = lines_of(result.stdout)
     assert [line["source"] for line in lines] == [
-        str(services / "a-minimal.yml"), str(services / "b-shop.yaml"), str(services / "payments"),
+        str(services / "a-minimal.yml"),
+        str(services / "b-shop.yaml"),
+        str(services / "payments"),
     ]
     assert lines[2]["error"] == "cannot be listed: Permission denied"

@@ -9,11 +9,10 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import EXAMPLES, ROOT
 
 from advisor import evaluate
 from advisor.cli import cli
-
-from conftest import EXAMPLES, ROOT
 
 EXAMPLE = EXAMPLES / "web-shop.yaml"
 
@@ -28,7 +27,9 @@ def test_recommend_prints_every_area_with_its_choice(runner, advisor):
     assert result.exit_code == 0, result.output
     expected = evaluate(EXAMPLE)
     for area, decision in expected.decisions.items():
-        assert any(line.startswith(area) and decision.choice in line for line in result.output.splitlines()), area
+        assert any(
+            line.startswith(area) and decision.choice in line for line in result.output.splitlines()
+        ), area
     assert "dataset: product images" in result.output
 
 
@@ -68,7 +69,9 @@ def test_invalid_file_exits_2_with_file_field_and_line(runner, tmp_path):
     bad.write_text("version: 1\nname: x\nworkload:\n  type: batch\n  interruptible: sometimes\n")
     result = runner.invoke(cli, ["recommend", str(bad)])
     assert result.exit_code == 2
-    assert f"{bad}" in result.output and "line 5" in result.output and "workload.interruptible" in result.output
+    assert (
+        f"{bad}" in result.output and "line 5" in result.output and "workload.interruptible" in result.output
+    )
     assert "Traceback" not in result.output
 
 
@@ -104,13 +107,21 @@ def test_python_dash_m_advisor_runs_from_another_folder(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run(
         [sys.executable, "-m", "advisor", "recommend", str(EXAMPLE), "--format", "json"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["name"] == "Web shop"
     done = subprocess.run(
         [sys.executable, "-m", "advisor", "recommend", str(tmp_path / "missing.yaml")],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 2 and done.stderr.startswith("advisor: ") and "Traceback" not in done.stderr
 

@@ -55,7 +55,9 @@ for example in sys.argv[3:]:
 def _run(args: list[str], seed: str) -> None:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     env.pop("SOURCE_DATE_EPOCH", None)
-    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, timeout=600, check=False)  # a hang guard only
+    done = subprocess.run(
+        args, cwd=ROOT, env=env, capture_output=True, timeout=600, check=False
+    )  # a hang guard only
     assert done.returncode == 0, done.stderr.decode()
 
 
@@ -75,12 +77,16 @@ def test_recommend_and_memos_are_byte_identical_across_hash_seeds(tmp_path):
     for seed in SEEDS:
         folder = tmp_path / f"seed-{seed}"
         folder.mkdir()
-        _run([sys.executable, "-c", RENDER_ALL, str(folder), "memo" if HAS_MEMO else "-", *EXAMPLE_FILES], seed)
+        _run(
+            [sys.executable, "-c", RENDER_ALL, str(folder), "memo" if HAS_MEMO else "-", *EXAMPLE_FILES], seed
+        )
         folders.append(folder)
     written = sorted(p.name for p in folders[0].iterdir())
     assert len(written) >= 2 * len(EXAMPLE_FILES)
     if HAS_MEMO:
-        assert any(name.endswith(".html") for name in written) and any(name.endswith("-adr") for name in written)
+        assert any(name.endswith(".html") for name in written) and any(
+            name.endswith("-adr") for name in written
+        )
     for other in folders[1:]:
         assert _same_tree(folders[0], other) == [], f"{other.name} differs from {folders[0].name}"
 
@@ -92,7 +98,21 @@ def test_batch_output_is_byte_identical_across_seeds_and_worker_counts(tmp_path)
     outputs = []
     for seed, jobs in (("0", "1"), ("31337", "2")):
         out = tmp_path / f"out-{seed}-{jobs}.jsonl"
-        _run([sys.executable, "-m", "advisor", "batch", str(EXAMPLES), str(fleet), "-o", str(out), "--jobs", jobs], seed)
+        _run(
+            [
+                sys.executable,
+                "-m",
+                "advisor",
+                "batch",
+                str(EXAMPLES),
+                str(fleet),
+                "-o",
+                str(out),
+                "--jobs",
+                jobs,
+            ],
+            seed,
+        )
         outputs.append(out.read_bytes())
     assert outputs[0].count(b"\n") == len(EXAMPLE_FILES) + 40
     assert outputs[1] == outputs[0]

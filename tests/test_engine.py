@@ -6,11 +6,10 @@ import random
 import threading
 
 import pytest
+from profiles import random_requirements
 
 from advisor.api import Advisor
 from advisor.errors import EngineError
-
-from profiles import random_requirements
 
 
 def _rss_mib() -> float:
@@ -52,7 +51,7 @@ def test_thousands_of_evaluations_stay_correct_and_flat(profiles):
     for p in profiles:
         advisor.evaluate(p)
     baseline = _rss_mib()
-    for round_ in range(6):
+    for _ in range(6):
         for p in profiles:
             advisor.evaluate(p)
     grown = _rss_mib() - baseline

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import EXAMPLES
 
 EXPECTATIONS = Path(__file__).parent / "expectations"

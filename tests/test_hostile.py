@@ -34,37 +34,79 @@ YAML_CASES: dict[str, tuple[bytes | str, list[str]]] = {
     "alias bomb": (_bomb(), ["expands to more than"]),
     "one alias repeated": ("a: &a x\nb: [" + ", ".join(["*a"] * 50_000) + "]\n", ["expands to more than"]),
     "deep flow nesting": ("a: " + "[" * 100_000 + "\n", ["nested too deeply"]),
-    "deep block nesting": ("".join("  " * i + f"k{i}:\n" for i in range(60)) + "  " * 60 + "x: 1\n", ["nested too deeply"]),
-    "half a million tiny nodes": (HEAD + "description: [" + ",".join(["0"] * 450_000) + "]\n", ["expands to more than"]),
-    "eighty thousand keys": (HEAD + "extra:\n" + "".join(f"  k{i}: 0\n" for i in range(80_000)), ["expands to more than"]),
+    "deep block nesting": (
+        "".join("  " * i + f"k{i}:\n" for i in range(60)) + "  " * 60 + "x: 1\n",
+        ["nested too deeply"],
+    ),
+    "half a million tiny nodes": (
+        HEAD + "description: [" + ",".join(["0"] * 450_000) + "]\n",
+        ["expands to more than"],
+    ),
+    "eighty thousand keys": (
+        HEAD + "extra:\n" + "".join(f"  k{i}: 0\n" for i in range(80_000)),
+        ["expands to more than"],
+    ),
     "many documents": ("---\n" * 200_000, ["several YAML documents"]),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 10, ["binary file"]),
     "latin-1 text": ("version: 1\nname: caf\xe9\nworkload: {type: api}\n".encode("latin-1"), ["not UTF-8"]),
     "utf-16 text": (HEAD.encode("utf-16"), ["binary file"]),
-    "python object tag": (HEAD + "description: !!python/object/apply:os.system ['echo pwned']\n", ["!!python/object/apply:os.system", "not allowed"]),
+    "python object tag": (
+        HEAD + "description: !!python/object/apply:os.system ['echo pwned']\n",
+        ["!!python/object/apply:os.system", "not allowed"],
+    ),
     "local tag": (HEAD + "description: !shell rm -rf /\n", ["!shell", "not allowed"]),
     "set tag": (HEAD + "compliance: {frameworks: !!set {hipaa, gdpr}}\n", ["!!set", "not allowed"]),
     "binary tag": (HEAD + "description: !!binary aGVsbG8=\n", ["!!binary", "not allowed"]),
     "merge key": ("base: &b {type: api}\nversion: 1\nname: m\nworkload:\n  <<: *b\n", ["merge key"]),
-    "integer of 5000 digits": (HEAD.replace("{type: web_app}", "{type: web_app, lifetime_months: " + "9" * 5000 + "}"), ["cannot be read", "digits"]),
-    "integer of 40 digits": (HEAD + "compute: {vcpus: " + "9" * 40 + "}\n", ["compute.vcpus", "less than or equal to 1024"]),
+    "integer of 5000 digits": (
+        HEAD.replace("{type: web_app}", "{type: web_app, lifetime_months: " + "9" * 5000 + "}"),
+        ["cannot be read", "digits"],
+    ),
+    "integer of 40 digits": (
+        HEAD + "compute: {vcpus: " + "9" * 40 + "}\n",
+        ["compute.vcpus", "less than or equal to 1024"],
+    ),
     "float overflowing to infinity": (HEAD + "compute: {memory_gib: 1.0e+999}\n", ["compute.memory_gib"]),
-    "infinity": (HEAD.replace("{type: web_app}", "{type: web_app, task_duration_seconds: .inf}"), ["workload.task_duration_seconds"]),
-    "not a number": (HEAD.replace("{type: web_app}", "{type: web_app, task_duration_seconds: .nan}"), ["workload.task_duration_seconds"]),
-    "negative size": (HEAD + "datasets: [{name: d, size_gb: -1}]\n", ["datasets[0].size_gb", "greater than or equal to 0"]),
-    "availability off the list": (HEAD + "availability: {target: 99.9999999}\n", ["availability.target", "must be one of"]),
+    "infinity": (
+        HEAD.replace("{type: web_app}", "{type: web_app, task_duration_seconds: .inf}"),
+        ["workload.task_duration_seconds"],
+    ),
+    "not a number": (
+        HEAD.replace("{type: web_app}", "{type: web_app, task_duration_seconds: .nan}"),
+        ["workload.task_duration_seconds"],
+    ),
+    "negative size": (
+        HEAD + "datasets: [{name: d, size_gb: -1}]\n",
+        ["datasets[0].size_gb", "greater than or equal to 0"],
+    ),
+    "availability off the list": (
+        HEAD + "availability: {target: 99.9999999}\n",
+        ["availability.target", "must be one of"],
+    ),
     "impossible date": (HEAD + "description: 2024-13-45\n", ["cannot be read"]),
     "duplicate top-level key": (HEAD + "name: again\n", ["name", "given twice", "first on line 2"]),
-    "duplicate nested key": ("version: 1\nname: d\nworkload:\n  type: api\n  type: batch\n", ["workload.type", "given twice"]),
-    "duplicate dataset names": (HEAD + "datasets:\n  - {name: logs}\n  - {name: ' logs '}\n", ['"logs" is used twice']),
+    "duplicate nested key": (
+        "version: 1\nname: d\nworkload:\n  type: api\n  type: batch\n",
+        ["workload.type", "given twice"],
+    ),
+    "duplicate dataset names": (
+        HEAD + "datasets:\n  - {name: logs}\n  - {name: ' logs '}\n",
+        ['"logs" is used twice'],
+    ),
     "empty": ("", ["is empty"]),
     "only a comment": ("# nothing here\n", ["is empty"]),
     "a list, not a mapping": ("- version: 1\n", ["must be a mapping"]),
     "a bare string": ("just words\n", ["must be a mapping"]),
-    "a control character": (HEAD + "description: \"\x1b[31mred\"\n", ["not valid YAML"]),
+    "a control character": (HEAD + 'description: "\x1b[31mred"\n', ["not valid YAML"]),
     "unknown field": (HEAD + "wrkload: {type: api}\n", ["wrkload", "did you mean"]),
-    "a key of 100,000 characters": (HEAD + "? " + "k" * 100_000 + "\n: 1\n", ["kkk...: is not a known field"]),
-    "a key that drives the terminal": (HEAD + '"\\e[2J\\e[31mgotcha": 1\n', ["\\x1b[2J", "is not a known field"]),
+    "a key of 100,000 characters": (
+        HEAD + "? " + "k" * 100_000 + "\n: 1\n",
+        ["kkk...: is not a known field"],
+    ),
+    "a key that drives the terminal": (
+        HEAD + '"\\e[2J\\e[31mgotcha": 1\n',
+        ["\\x1b[2J", "is not a known field"],
+    ),
 }
 
 
@@ -111,25 +153,59 @@ def test_a_folder_is_not_a_requirements_file(runner, tmp_path):
 
 VALID = {"version": 1, "name": "ok", "workload": {"type": "api"}}
 JSONL_CASES: dict[str, tuple[bytes, list[str]]] = {
-    "duplicate key": (b'{"version": 1, "name": "a", "name": "b", "workload": {"type": "api"}}', ['"name" twice']),
-    "duplicate nested key": (b'{"version": 1, "name": "a", "workload": {"type": "api", "type": "batch"}}', ['"type" twice']),
+    "duplicate key": (
+        b'{"version": 1, "name": "a", "name": "b", "workload": {"type": "api"}}',
+        ['"name" twice'],
+    ),
+    "duplicate nested key": (
+        b'{"version": 1, "name": "a", "workload": {"type": "api", "type": "batch"}}',
+        ['"type" twice'],
+    ),
     "NaN": (b'{"version": 1, "name": "a", "workload": {"type": "api", "lifetime_months": NaN}}', ["NaN"]),
-    "Infinity": (b'{"version": 1, "name": "a", "compute": {"vcpus": Infinity}, "workload": {"type": "api"}}', ["Infinity"]),
-    "integer of 5000 digits": (b'{"version": 1, "name": "a", "workload": {"type": "api", "lifetime_months": ' + b"9" * 5000 + b"}}", ["cannot be read"]),
-    "number overflowing to infinity": (b'{"version": 1, "name": "a", "compute": {"memory_gib": 1e999}, "workload": {"type": "api"}}', ["compute.memory_gib"]),
-    "deep nesting": (b'{"version": 1, "name": "a", "workload": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", ["nested too deeply"]),
-    "moderate nesting": (b'{"version": 1, "name": "a", "description": ' + b'{"a": ' * 40 + b"1" + b"}" * 40 + b"}", ["nested too deeply"]),
+    "Infinity": (
+        b'{"version": 1, "name": "a", "compute": {"vcpus": Infinity}, "workload": {"type": "api"}}',
+        ["Infinity"],
+    ),
+    "integer of 5000 digits": (
+        b'{"version": 1, "name": "a", "workload": {"type": "api", "lifetime_months": ' + b"9" * 5000 + b"}}",
+        ["cannot be read"],
+    ),
+    "number overflowing to infinity": (
+        b'{"version": 1, "name": "a", "compute": {"memory_gib": 1e999}, "workload": {"type": "api"}}',
+        ["compute.memory_gib"],
+    ),
+    "deep nesting": (
+        b'{"version": 1, "name": "a", "workload": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        ["nested too deeply"],
+    ),
+    "moderate nesting": (
+        b'{"version": 1, "name": "a", "description": ' + b'{"a": ' * 40 + b"1" + b"}" * 40 + b"}",
+        ["nested too deeply"],
+    ),
     "a list": (b"[1, 2, 3]", ["must be a JSON object"]),
     "null": (b"null", ["must be a JSON object", "null"]),
     "binary": (b"\x00\x01\x02\xff", ["binary", "not JSON text"]),
-    "latin-1": ('{"version": 1, "name": "caf\xe9", "workload": {"type": "api"}}'.encode("latin-1"), ["not UTF-8"]),
+    "latin-1": (
+        '{"version": 1, "name": "caf\xe9", "workload": {"type": "api"}}'.encode("latin-1"),
+        ["not UTF-8"],
+    ),
     "truncated": (b'{"version": 1, "name": "a", "workl', ["not valid JSON"]),
     "duplicate dataset names": (
-        json.dumps({**VALID, "datasets": [{"name": "logs"}, {"name": "logs"}]}).encode(), ['"logs" is used twice']
+        json.dumps({**VALID, "datasets": [{"name": "logs"}, {"name": "logs"}]}).encode(),
+        ['"logs" is used twice'],
     ),
-    "a key of 100,000 characters": (b'{"version": 1, "name": "a", "' + b"k" * 100_000 + b'": 1, "workload": {"type": "api"}}', ["kkk...: is not a known field"]),
-    "a long duplicate key": (b'{"' + b"k" * 100_000 + b'": 1, "' + b"k" * 100_000 + b'": 2}', ['kkk..." twice']),
-    "wide list": (json.dumps({**VALID, "datasets": [{"name": str(i)} for i in range(30_000)]}).encode(), ["datasets", "at most 100"]),
+    "a key of 100,000 characters": (
+        b'{"version": 1, "name": "a", "' + b"k" * 100_000 + b'": 1, "workload": {"type": "api"}}',
+        ["kkk...: is not a known field"],
+    ),
+    "a long duplicate key": (
+        b'{"' + b"k" * 100_000 + b'": 1, "' + b"k" * 100_000 + b'": 2}',
+        ['kkk..." twice'],
+    ),
+    "wide list": (
+        json.dumps({**VALID, "datasets": [{"name": str(i)} for i in range(30_000)]}).encode(),
+        ["datasets", "at most 100"],
+    ),
 }
 
 
@@ -175,14 +251,24 @@ main()
 
 def _peak_rss_mib(args: list[str]) -> tuple[int, str, float]:
     done = subprocess.run(
-        [sys.executable, "-c", MEASURED_ADVISOR, *args], cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120, check=False,  # a hang guard only
+        [sys.executable, "-c", MEASURED_ADVISOR, *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=120,
+        check=False,  # a hang guard only
     )
     stderr, _, peak = done.stderr.decode().rpartition("VmHWM:")
     return done.returncode, stderr, int(peak.split()[0]) / 1024
 
 
-HEAVY = ["alias bomb", "half a million tiny nodes", "eighty thousand keys", "many documents", "deep flow nesting"]
+HEAVY = [
+    "alias bomb",
+    "half a million tiny nodes",
+    "eighty thousand keys",
+    "many documents",
+    "deep flow nesting",
+]
 
 
 @pytest.mark.parametrize("case", HEAVY, ids=HEAVY)

@@ -74,12 +74,20 @@ def _number(name: str, info: Any, integer: bool) -> st.SearchStrategy[Any]:
     assert low is not None and high is not None, f"{name}: a number field needs bounds"
     if integer:
         anywhere: st.SearchStrategy[Any] = st.integers(int(low) + exclusive_low, int(high))
-        near = sorted({int(v) for v in THRESHOLDS.get(name, ()) if low <= int(v) <= high and not (exclusive_low and int(v) == low)})
-    else:
-        anywhere = st.floats(low, high, exclude_min=exclusive_low, allow_nan=False, allow_infinity=False) | st.integers(
-            int(low) + 1, int(high)
+        near = sorted(
+            {
+                int(v)
+                for v in THRESHOLDS.get(name, ())
+                if low <= int(v) <= high and not (exclusive_low and int(v) == low)
+            }
         )
-        near = sorted(v for v in THRESHOLDS.get(name, ()) if (low < v if exclusive_low else low <= v) and v <= high)
+    else:
+        anywhere = st.floats(
+            low, high, exclude_min=exclusive_low, allow_nan=False, allow_infinity=False
+        ) | st.integers(int(low) + 1, int(high))
+        near = sorted(
+            v for v in THRESHOLDS.get(name, ()) if (low < v if exclusive_low else low <= v) and v <= high
+        )
     edges = [v for v in (low, high) if not (exclusive_low and v == low)]
     return st.sampled_from(near + edges) | anywhere if near or edges else anywhere
 
@@ -110,7 +118,9 @@ SPECIAL: dict[str, st.SearchStrategy[Any]] = {
     "description": st.text(NAME_REST + "\n", max_size=200),
     "target": st.sampled_from(AVAILABILITY_TARGETS),
     "frameworks": st.lists(
-        st.sampled_from(["hipaa", "pci_dss", "gdpr", "soc2", "fedramp", "iso27001", "sec_17a_4"]), unique=True, max_size=7
+        st.sampled_from(["hipaa", "pci_dss", "gdpr", "soc2", "fedramp", "iso27001", "sec_17a_4"]),
+        unique=True,
+        max_size=7,
     ),
     "data_residency": _residencies(),
     "encryption_at_rest": st.none() | st.booleans(),
@@ -144,7 +154,10 @@ def section(model: type[BaseModel], required: tuple[str, ...] = ()) -> st.Search
 
 def _datasets(min_size: int) -> st.SearchStrategy[list[dict[str, Any]]]:
     return st.lists(
-        section(Dataset, required=("name",)), min_size=min_size, max_size=4, unique_by=lambda d: d["name"].strip()
+        section(Dataset, required=("name",)),
+        min_size=min_size,
+        max_size=4,
+        unique_by=lambda d: d["name"].strip(),
     )
 
 
@@ -157,11 +170,22 @@ SECTIONS = {
 
 def requirements(min_datasets: int = 0) -> st.SearchStrategy[dict[str, Any]]:
     """Valid requirements drawn from the whole space: every field, 0..4 data sets."""
-    top = {name: _field(name, info) for name, info in Requirements.model_fields.items()
-           if name not in SECTIONS and name not in ("version", "datasets")}
-    optional = {**{k: v for k, v in SECTIONS.items() if k != "workload"}, **{k: v for k, v in top.items() if k != "name"}}
+    top = {
+        name: _field(name, info)
+        for name, info in Requirements.model_fields.items()
+        if name not in SECTIONS and name not in ("version", "datasets")
+    }
+    optional = {
+        **{k: v for k, v in SECTIONS.items() if k != "workload"},
+        **{k: v for k, v in top.items() if k != "name"},
+    }
     return st.fixed_dictionaries(
-        {"version": st.just(1), "name": names, "workload": SECTIONS["workload"], "datasets": _datasets(min_datasets)},
+        {
+            "version": st.just(1),
+            "name": names,
+            "workload": SECTIONS["workload"],
+            "datasets": _datasets(min_datasets),
+        },
         optional=optional,
     )
 
@@ -252,7 +276,9 @@ def test_invariant_holds_where_its_premise_is_true(advisor, check):
 # ---- every invariant can fail: a real result, broken on purpose, is caught ----------------------
 
 BASE = {"version": 1, "name": "broken on purpose", "workload": {"type": "web_app"}}
-DATA = {"datasets": [{"name": "d", "usage": "user_uploads", "retention_days": 10, "retrieval": "milliseconds"}]}
+DATA = {
+    "datasets": [{"name": "d", "usage": "user_uploads", "retention_days": 10, "retrieval": "milliseconds"}]
+}
 
 
 def _with(**sections: Any) -> dict[str, Any]:
@@ -283,33 +309,89 @@ def _no_lock(result: dict[str, Any]) -> None:
 
 BREAKAGES: dict[str, tuple[dict[str, Any], Any]] = {
     "every_area_is_decided_with_a_known_option": (BASE, _decide("database", "mongodb")),
-    "every_control_is_known_and_listed_once": (BASE, lambda r: r["controls"].append({"id": "moat", "rationale": ["x"], "rules": []})),
+    "every_control_is_known_and_listed_once": (
+        BASE,
+        lambda r: r["controls"].append({"id": "moat", "rationale": ["x"], "rules": []}),
+    ),
     "no_spot_for_work_that_cannot_be_interrupted": (BASE, _decide("purchase_option", "spot")),
-    "no_commitment_longer_than_the_workload": (_with(workload={"type": "web_app", "lifetime_months": 6}), _decide("purchase_option", "savings_plan")),
-    "no_lambda_beyond_its_time_limit": (_with(workload={"type": "batch", "task_duration_seconds": 3600}), _decide("compute_platform", "lambda")),
-    "container_areas_apply_exactly_to_containers": (BASE, _both(_decide("compute_platform", "ec2"), _decide("container_orchestrator", "ecs"))),
-    "no_instance_family_without_instances": (BASE, _both(_decide("compute_platform", "lambda"), _decide("instance_family", "m"))),
-    "no_accelerator_on_lambda_or_fargate": (_with(compute={"accelerator": "gpu_inference"}), _decide("container_capacity", "fargate")),
-    "no_alb_for_tcp_or_udp": (_with(workload={"type": "game_server", "protocol": "udp"}), _decide("load_balancer", "alb")),
-    "no_single_az_for_four_nines_or_more": (_with(availability={"target": 99.99}), _decide("availability", "single_az")),
-    "active_passive_runs_in_two_regions_behind_failover_dns": (_with(availability={"disaster_recovery": "active_passive"}), _decide("dns_routing", "simple")),
-    "residency_in_germany_is_frankfurt": (_with(compliance={"data_residency": "DE"}), _decide("region", "eu-west-1")),
-    "residency_in_the_eu_is_an_eu_region": (_with(compliance={"data_residency": "EU"}), _decide("region", "eu-west-2")),
-    "residency_in_a_country_with_a_region_stays_in_it": (_with(compliance={"data_residency": "JP"}), _decide("region", "ap-northeast-2")),
-    "residency_in_the_eea_stays_in_the_eu": (_with(compliance={"data_residency": "PL"}), _decide("region", "eu-west-2")),
-    "residency_no_region_can_meet_is_warned": (_with(compliance={"data_residency": "AR"}), lambda r: r.update(warnings=[])),
+    "no_commitment_longer_than_the_workload": (
+        _with(workload={"type": "web_app", "lifetime_months": 6}),
+        _decide("purchase_option", "savings_plan"),
+    ),
+    "no_lambda_beyond_its_time_limit": (
+        _with(workload={"type": "batch", "task_duration_seconds": 3600}),
+        _decide("compute_platform", "lambda"),
+    ),
+    "container_areas_apply_exactly_to_containers": (
+        BASE,
+        _both(_decide("compute_platform", "ec2"), _decide("container_orchestrator", "ecs")),
+    ),
+    "no_instance_family_without_instances": (
+        BASE,
+        _both(_decide("compute_platform", "lambda"), _decide("instance_family", "m")),
+    ),
+    "no_accelerator_on_lambda_or_fargate": (
+        _with(compute={"accelerator": "gpu_inference"}),
+        _decide("container_capacity", "fargate"),
+    ),
+    "no_alb_for_tcp_or_udp": (
+        _with(workload={"type": "game_server", "protocol": "udp"}),
+        _decide("load_balancer", "alb"),
+    ),
+    "no_single_az_for_four_nines_or_more": (
+        _with(availability={"target": 99.99}),
+        _decide("availability", "single_az"),
+    ),
+    "active_passive_runs_in_two_regions_behind_failover_dns": (
+        _with(availability={"disaster_recovery": "active_passive"}),
+        _decide("dns_routing", "simple"),
+    ),
+    "residency_in_germany_is_frankfurt": (
+        _with(compliance={"data_residency": "DE"}),
+        _decide("region", "eu-west-1"),
+    ),
+    "residency_in_the_eu_is_an_eu_region": (
+        _with(compliance={"data_residency": "EU"}),
+        _decide("region", "eu-west-2"),
+    ),
+    "residency_in_a_country_with_a_region_stays_in_it": (
+        _with(compliance={"data_residency": "JP"}),
+        _decide("region", "ap-northeast-2"),
+    ),
+    "residency_in_the_eea_stays_in_the_eu": (
+        _with(compliance={"data_residency": "PL"}),
+        _decide("region", "eu-west-2"),
+    ),
+    "residency_no_region_can_meet_is_warned": (
+        _with(compliance={"data_residency": "AR"}),
+        lambda r: r.update(warnings=[]),
+    ),
     "storage_class_applies_exactly_to_s3": (_with(**DATA), _store("storage_service", "efs")),
-    "no_archive_class_for_millisecond_retrieval": (_with(**DATA), _store("storage_class", "s3_glacier_deep_archive")),
-    "no_class_whose_minimum_outlasts_the_retention": (_with(**DATA), _store("storage_class", "s3_standard_ia")),
-    "no_single_zone_class_for_data_that_cannot_be_recreated": (_with(**DATA), _store("storage_class", "s3_one_zone_ia")),
-    "no_ebs_for_shared_files": (_with(datasets=[{"name": "d", "usage": "shared_files"}]), _store("storage_service", "ebs")),
+    "no_archive_class_for_millisecond_retrieval": (
+        _with(**DATA),
+        _store("storage_class", "s3_glacier_deep_archive"),
+    ),
+    "no_class_whose_minimum_outlasts_the_retention": (
+        _with(**DATA),
+        _store("storage_class", "s3_standard_ia"),
+    ),
+    "no_single_zone_class_for_data_that_cannot_be_recreated": (
+        _with(**DATA),
+        _store("storage_class", "s3_one_zone_ia"),
+    ),
+    "no_ebs_for_shared_files": (
+        _with(datasets=[{"name": "d", "usage": "shared_files"}]),
+        _store("storage_service", "ebs"),
+    ),
     "sec_17a_4_gets_object_lock": (_with(compliance={"frameworks": ["sec_17a_4"]}), _no_lock),
 }
 
 
 @pytest.mark.parametrize("check", INVARIANTS, ids=[c.name for c in INVARIANTS])
 def test_each_invariant_catches_a_result_broken_on_purpose(advisor, check):
-    assert check.name in BREAKAGES, f"add a breakage for {check.name}: an invariant that cannot fail proves nothing"
+    assert check.name in BREAKAGES, (
+        f"add a breakage for {check.name}: an invariant that cannot fail proves nothing"
+    )
     data, breakage = BREAKAGES[check.name]
     answers, result, _ = _evaluate(advisor, data)
     assert check(answers, result) == [], "the unbroken result should pass"

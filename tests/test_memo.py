@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import EXAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,6 @@ from advisor import diagram as diagrams
 from advisor import memo as memos
 from advisor.cli import cli
 from advisor.rulepack import NOT_APPLICABLE
-from conftest import EXAMPLES
 
 DATE = datetime.date(2026, 11, 27)
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))

@@ -13,9 +13,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES
 
 from advisor import memo as memos
-from conftest import EXAMPLES
 
 pytestmark = pytest.mark.browser
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import EXAMPLES, scenario
 
 from advisor.rulepack import load
-
-from conftest import EXAMPLES, scenario
 
 PACK = load()
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import decided, scenario
 
 from advisor.rulepack import load
-
-from conftest import decided, scenario
 
 PACK = load()
 CASES = [
@@ -28,12 +27,12 @@ def test_rule_example(advisor, rule_id, kind, index, example):
     for area, choice in expect.items():
         if area == "controls_include":
             ids = [c.id for c in result.controls]
-            for control in ([choice] if isinstance(choice, str) else choice):
+            for control in [choice] if isinstance(choice, str) else choice:
                 assert control in ids, f"{control} not proposed: {ids}"
             continue
         if area == "controls_exclude":
             ids = [c.id for c in result.controls]
-            for control in ([choice] if isinstance(choice, str) else choice):
+            for control in [choice] if isinstance(choice, str) else choice:
                 assert control not in ids, f"{control} proposed: {ids}"
             continue
         assert decided(result, area) == choice, f"{area}: expected {choice} for {data}"

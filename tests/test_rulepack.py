@@ -15,9 +15,20 @@ PACK = load()
 
 def test_every_area_of_the_contract_is_declared():
     spec_areas = {
-        "compute_platform", "container_orchestrator", "container_capacity", "purchase_option",
-        "instance_family", "database", "availability", "load_balancer", "dns_routing", "region",
-        "data_processing", "storage_service", "storage_class", "controls",
+        "compute_platform",
+        "container_orchestrator",
+        "container_capacity",
+        "purchase_option",
+        "instance_family",
+        "database",
+        "availability",
+        "load_balancer",
+        "dns_routing",
+        "region",
+        "data_processing",
+        "storage_service",
+        "storage_class",
+        "controls",
     }
     assert spec_areas <= set(PACK.area_by_id)
 
@@ -79,7 +90,9 @@ def test_a_malformed_rule_fails_with_file_and_field(tmp_path):
         "    reference: https://docs.aws.amazon.com/x\n"
         "    examples: {fires: [{workload: {type: batch}}], quiet: [{workload: {type: api}}]}\n"
     )
-    with pytest.raises(RulePackError, match=r"zz-bad.yaml: compute.bad.rule: tests unknown field 'workload.typo'"):
+    with pytest.raises(
+        RulePackError, match=r"zz-bad.yaml: compute.bad.rule: tests unknown field 'workload.typo'"
+    ):
         load(tmp_path / "rules")
 
 

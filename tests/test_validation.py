@@ -47,7 +47,7 @@ def test_unknown_key_gets_a_did_you_mean_and_its_line():
 
 
 def test_enum_typo_gets_a_did_you_mean():
-    (path, line, message), = problems(MINIMAL.replace("web_app", "web-app"))
+    ((path, line, message),) = problems(MINIMAL.replace("web_app", "web-app"))
     assert (path, line) == ("workload.type", 4)
     assert 'did you mean "web_app"' in message
 
@@ -58,8 +58,11 @@ def test_every_problem_is_reported_at_once_in_line_order():
         "compute:\n  vcpus: many\ncost:\n  priority: cheapest\nfoo: 1\n"
     )
     found = problems(text)
-    assert [(p, l) for p, l, _ in found] == [
-        ("workload.lifetime_months", 5), ("compute.vcpus", 7), ("cost.priority", 9), ("foo", 10),
+    assert [(p, line) for p, line, _ in found] == [
+        ("workload.lifetime_months", 5),
+        ("compute.vcpus", 7),
+        ("cost.priority", 9),
+        ("foo", 10),
     ]
 
 
@@ -70,35 +73,38 @@ def test_missing_required_fields_are_named():
 
 
 def test_wrong_version_is_refused():
-    (path, _, message), = problems(MINIMAL.replace("version: 1", "version: 2"))
+    ((path, _, message),) = problems(MINIMAL.replace("version: 1", "version: 2"))
     assert path == "version"
 
 
 def test_availability_target_must_be_a_listed_one():
-    (path, line, message), = problems(MINIMAL + "availability: {target: 99.8}\n")
+    ((path, line, message),) = problems(MINIMAL + "availability: {target: 99.8}\n")
     assert (path, line) == ("availability.target", 5)
     assert "99.95" in message
 
 
 def test_duplicate_dataset_names_are_refused():
     text = MINIMAL + "datasets:\n  - {name: logs, usage: logs}\n  - {name: logs, usage: backups}\n"
-    (path, line, message), = problems(text)
+    ((path, line, message),) = problems(text)
     assert path == "datasets" and line == 5 and '"logs" is used twice' in message
 
 
 def test_residency_is_normalised_and_checked(advisor):
-    assert advisor.profile(MINIMAL + "compliance: {data_residency: de}\n").requirements.compliance.data_residency == "DE"
-    (path, _, _), = problems(MINIMAL + "compliance: {data_residency: Germany}\n")
+    assert (
+        advisor.profile(MINIMAL + "compliance: {data_residency: de}\n").requirements.compliance.data_residency
+        == "DE"
+    )
+    ((path, _, _),) = problems(MINIMAL + "compliance: {data_residency: Germany}\n")
     assert path == "compliance.data_residency"
 
 
 def test_frameworks_may_not_repeat():
-    (path, _, message), = problems(MINIMAL + "compliance: {frameworks: [gdpr, gdpr]}\n")
+    ((path, _, message),) = problems(MINIMAL + "compliance: {frameworks: [gdpr, gdpr]}\n")
     assert path == "compliance.frameworks"
 
 
 def test_a_section_of_the_wrong_shape_is_named():
-    (path, line, message), = problems("version: 1\nname: x\nworkload: batch\n")
+    ((path, line, message),) = problems("version: 1\nname: x\nworkload: batch\n")
     assert (path, line) == ("workload", 3) and "mapping" in message
 
 
@@ -130,4 +136,11 @@ def test_schema_comes_from_the_models():
     workload = schema["$defs"]["Workload"]
     assert workload["additionalProperties"] is False
     assert set(workload["properties"]["interruptible"]["enum"]) == {"no", "restartable", "checkpointed"}
-    assert schema["$defs"]["Availability"]["properties"]["target"]["enum"] == [99.0, 99.5, 99.9, 99.95, 99.99, 99.999]
+    assert schema["$defs"]["Availability"]["properties"]["target"]["enum"] == [
+        99.0,
+        99.5,
+        99.9,
+        99.95,
+        99.99,
+        99.999,
+    ]
