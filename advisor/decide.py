@@ -10,10 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.result import Alternative, Control, DatasetResult, Decision, Result, RulePackInfo
+from advisor.result import (
+    Alternative,
+    Assumed,
+    Control,
+    DatasetResult,
+    Decision,
+    Reason,
+    Result,
+    RulePackInfo,
+)
 from advisor.rulepack import NOT_APPLICABLE, Area, Clause, CompiledRule, RulePack
 from advisor.validation import Profile
 
@@ -87,6 +97,7 @@ class Plan:
 
     fields: dict[str, list[str]]  # area -> answers and derived values its rules test natively
     tests: dict[str, list[tuple[int, Clause]]]  # area -> numeric and list tests, by flag number
+    quoted: dict[str, list[str]] = field(default_factory=dict)  # rule id -> facts its texts quote
 
     @classmethod
     def of(cls, pack: RulePack) -> Plan:
@@ -109,6 +120,23 @@ class Plan:
             flagged = list(dict.fromkeys(c.value for c in clauses if c.op.startswith("flag:")))
             tests[area.id] = [(index[t], t) for t in flagged]
         return cls(fields, tests)
+
+    def facts_quoted(self, pack: RulePack, rule: CompiledRule) -> list[str]:
+        """The facts a rule's texts quote (`{{ facts.ID }}`), worked out once per rule."""
+        found = self.quoted.get(rule.id)
+        if found is None:
+            prefix = f"{rule.id}:"
+            names = (
+                name
+                for key, source in pack.sources.items()
+                if key.startswith(prefix)
+                for name in _FACT_REFERENCE.findall(source)
+            )
+            found = self.quoted[rule.id] = [n for n in dict.fromkeys(names) if n in pack.facts]
+        return found
+
+
+_FACT_REFERENCE = re.compile(r"\bfacts\.([A-Za-z0-9_]+)")
 
 
 @dataclass
@@ -219,14 +247,46 @@ class Run:
                 text = item.render(self.pack, "rationale")
                 if text not in self.warnings:
                     self.warnings.append(text)
+        reasons = self._reasons(area, subject, fired)
         if area.kind == "set":
-            self.controls = _proposals(self.pack, area, fired)
+            self.controls = _proposals(self.pack, area, fired, reasons)
         else:
-            decision = _resolve(self.pack, area, fired, self.profile, self._context(position))
+            decision = _resolve(self.pack, area, fired, self.profile, self._context(position), reasons)
             self.choices.setdefault(subject, {})[area.id] = decision.choice
             self.decisions.setdefault(subject, {})[area.id] = decision
         self.position = position + 1
         return self._question(self.position)
+
+    def _reasons(self, area: Area, subject: int, fired: list[_Fired]) -> dict[int, Reason]:
+        """Each fired rule (but warnings) as a record: what it did, and the answers it tested."""
+        out: dict[int, Reason] = {}
+        roots = self._roots[subject]
+        decided = dict(self.choices.get(WORKLOAD, {}))
+        if subject != WORKLOAD:
+            decided.update(self.choices.get(subject, {}))
+        for item in fired:
+            effect = item.rule.rule.effect
+            if effect.verb == "warn":
+                continue
+            answers: dict[str, Any] = {}
+            for path in item.rule.fields():
+                if path.startswith("decision."):
+                    answers[path] = decided.get(path.split(".", 1)[1], NOT_APPLICABLE)
+                elif path.startswith("dataset.") and subject != WORKLOAD:
+                    answers[f"datasets[{subject}].{path.split('.', 1)[1]}"] = _lookup(path, roots)
+                else:
+                    answers[path] = _lookup(path, roots)
+            out[id(item)] = Reason(
+                rule=item.rule.id,
+                effect=effect.verb,  # warn is skipped above
+                option=_option_of(self.pack, item),
+                weight=_number(effect.score) if effect.verb in ("choose", "favor", "disfavor") else None,
+                text=item.render(self.pack, "rationale"),
+                answers=answers,
+                facts=self.plan.facts_quoted(self.pack, item.rule),
+                pack="builtin",
+            )
+        return out
 
 
 # ---- resolution ---------------------------------------------------------------------------
@@ -250,6 +310,41 @@ def _assumptions(fired: list[_Fired], profile: Profile, answers: dict[str, Any],
     return out
 
 
+def _assumed(fired: list[_Fired], profile: Profile, answers: dict[str, Any], subject: int) -> list[Assumed]:
+    out: dict[str, Assumed] = {}
+    for item in fired:
+        for path in item.rule.fields():
+            if path.startswith("dataset.") and subject != WORKLOAD:
+                path = f"datasets[{subject}].{path.split('.', 1)[1]}"
+            if path not in profile.defaulted or path in out:
+                continue
+            value = _value_at(answers, path)
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            source = "workload_type" if path in profile.type_defaults else "default"
+            out[path] = Assumed(path=path, value=value, source=source)
+    return list(out.values())
+
+
+def _excluded(records: list[Reason]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for record in records:
+        if record.effect == "exclude" and record.option is not None:
+            out.setdefault(record.option, []).append(record.rule)
+    return out
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _option_of(pack: RulePack, item: _Fired) -> str | None:
+    option = item.rule.rule.effect.option
+    if option is not None and "{{" in option:
+        option = item.render(pack, "option")
+    return option
+
+
 def _value_at(answers: dict[str, Any], path: str) -> Any:
     if path.startswith("datasets["):
         index, _, rest = path[len("datasets[") :].partition("].")
@@ -262,11 +357,17 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def _resolve(
-    pack: RulePack, area: Area, fired: list[_Fired], profile: Profile, context: dict[str, Any]
+    pack: RulePack,
+    area: Area,
+    fired: list[_Fired],
+    profile: Profile,
+    context: dict[str, Any],
+    reasons: dict[int, Reason],
 ) -> Decision:
     answers = context["answers"]
     subject = WORKLOAD if area.scope == "workload" else answers["datasets"].index(context["dataset"])
     assumptions = _assumptions(fired, profile, answers, subject)
+    records = [reasons[id(f)] for f in fired if id(f) in reasons]
 
     not_applicable = [f for f in fired if f.rule.rule.effect.verb == "not_applicable"]
     if not_applicable:
@@ -278,13 +379,10 @@ def _resolve(
             assumptions=_assumptions(not_applicable, profile, answers, subject),
             alternatives=[],
             references=_unique([f.rule.rule.reference for f in not_applicable]),
+            reasons=records,
+            excluded=_excluded(records),
+            assumed=_assumed(not_applicable, profile, answers, subject),
         )
-
-    def option_of(item: _Fired) -> str | None:
-        option = item.rule.rule.effect.option
-        if option is not None and "{{" in option:
-            option = item.render(pack, "option")
-        return option
 
     # An open area (region codes) lists only the options some rule named, not its whole table.
     options = [
@@ -296,7 +394,7 @@ def _resolve(
     score: dict[str, float] = {}
     for item in fired:
         effect = item.rule.rule.effect
-        option = option_of(item)
+        option = reasons[id(item)].option if id(item) in reasons else None
         if option is None:
             continue
         if option not in area.options:
@@ -310,6 +408,9 @@ def _resolve(
             (support if effect.score > 0 else against).setdefault(option, []).append(item)
 
     candidates = [o for o in options if o not in excluded]
+    in_play = {o: _number(score.get(o, 0)) for o in candidates}
+    ruled_out = _excluded(records)
+    assumed = _assumed(fired, profile, answers, subject)
     if area.fallback == NOT_APPLICABLE and not any(score.get(o, 0) > 0 for o in candidates):
         # An area that applies only when a rule calls for one of its options.
         return Decision(
@@ -319,6 +420,10 @@ def _resolve(
             rules=_unique([f.rule.id for f in fired]),
             assumptions=assumptions,
             alternatives=[_why_not(pack, area, o, NOT_APPLICABLE, excluded, against, score) for o in options],
+            reasons=records,
+            scores=in_play,
+            excluded=ruled_out,
+            assumed=assumed,
         )
     warnings: list[str] = []
     if not candidates:
@@ -368,6 +473,10 @@ def _resolve(
         advice=_unique(advice),
         tradeoffs=_unique(tradeoffs),
         references=_unique(references),
+        reasons=records,
+        scores=in_play,
+        excluded=ruled_out,
+        assumed=assumed,
     )
 
 
@@ -408,7 +517,7 @@ def _why_not(
     return Alternative(choice=option, why_not=text)
 
 
-def _proposals(pack: RulePack, area: Area, fired: list[_Fired]) -> list[Control]:
+def _proposals(pack: RulePack, area: Area, fired: list[_Fired], reasons: dict[int, Reason]) -> list[Control]:
     by_option: dict[str, list[_Fired]] = {}
     for item in fired:
         option = item.rule.rule.effect.option
@@ -424,6 +533,7 @@ def _proposals(pack: RulePack, area: Area, fired: list[_Fired]) -> list[Control]
                 id=option,
                 rationale=_unique([f.render(pack, "rationale") for f in items]),
                 rules=[f.rule.id for f in items],
+                reasons=[reasons[id(f)] for f in items],
                 references=_unique(
                     [f.rule.rule.reference for f in items]
                     + ([area.options[option].reference] if area.options[option].reference else [])
@@ -463,5 +573,6 @@ def assemble(run: Run, version: str) -> Result:
         warnings=run.warnings,
     )
     result._profile = run.profile
+    result._derived = run.derived
     result._fired = [item.rule.id for items in run.fired_rules.values() for item in items]
     return result

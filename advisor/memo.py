@@ -26,11 +26,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from advisor import diagram as diagrams
-from advisor.decide import derived_values
 from advisor.errors import AdvisorError
 from advisor.output import OutputExists, write_atomic
 from advisor.result import Decision, Result
-from advisor.rulepack import DERIVED_FIELDS, NOT_APPLICABLE, Area, CompiledRule, Option, RulePack
+from advisor.result import Reason as ReasonRecord
+from advisor.rulepack import DERIVED_FIELDS, NOT_APPLICABLE, Area, Option, RulePack
 from advisor.templating import duration, join_and, months, number
 
 FORMATS = ("markdown", "html", "adr")
@@ -552,11 +552,10 @@ def build(result: Result, pack: RulePack, date: datetime.date, source: str = "")
     if profile is None:
         raise MemoError("the result carries no requirements (build it with advisor.evaluate)")
     answers = profile.answers()
-    derived = derived_values(answers)
+    derived = result.derived
     tables = pack.tables
     pillar_table = tables.get("pillars") or {}
     confirmations = (tables.get("confirmation") or {}).get("areas", {})
-    fired = set(result.fired_rules)
     defaulted = profile.defaulted
 
     context = _Context(
@@ -568,7 +567,6 @@ def build(result: Result, pack: RulePack, date: datetime.date, source: str = "")
         result.decisions,
         pillar_table,
         confirmations,
-        fired,
         [dataset.decisions for dataset in result.datasets],
     )
 
@@ -672,7 +670,6 @@ class _Context:
     decisions: dict[str, Decision]
     pillar_table: dict[str, Any]
     confirmations: dict[str, Any]
-    fired: set[str]
     dataset_decisions: list[dict[str, Decision]]
 
     def option(self, area: Area, option_id: str) -> OptionView:
@@ -681,63 +678,53 @@ class _Context:
             option_id, plain(option.title), plain(option.summary), plain(option.best_for), option.reference
         )
 
-    def cause(self, path: str, subject: int | None) -> Cause:
+    def cause(self, path: str, value: Any, subject: int | None) -> Cause:
+        """What one tested answer of a reason looks like in the memo: its label and plain words."""
         if path.startswith("decision."):
-            area_id = path.split(".", 1)[1]
-            area = self.pack.area_by_id[area_id]
-            if subject is not None and area.scope == "dataset":
-                choice = self.dataset_decisions[subject][area_id].choice
-                return Cause(path, plain(area.title), self.option(area, choice).title, kind="decision")
-            choice = self.decisions[area_id].choice
-            return Cause(path, plain(area.title), self.option(area, choice).title, kind="decision")
+            area = self.pack.area_by_id[path.split(".", 1)[1]]
+            return Cause(path, plain(area.title), self.option(area, value).title, kind="decision")
         if path.startswith("derived."):
             key = path.split(".", 1)[1]
             meaning = DERIVED_FIELDS.get(path, ("", key.replace("_", " ")))[1]
             return Cause(
-                path,
-                plain(meaning[0].upper() + meaning[1:]),
-                plain(words(key, self.derived.get(key))),
-                kind="derived",
+                path, plain(meaning[0].upper() + meaning[1:]), plain(words(key, value)), kind="derived"
             )
-        if path.startswith("dataset.") and subject is not None:
-            key = path.split(".", 1)[1]
-            full = f"datasets[{subject}].{key}"
-            value = self.answers["datasets"][subject][key]
-            return Cause(full, LABELS.get(path, key), plain(words(key, value)), full in self.defaulted)
-        value = _lookup(self.answers, path)
+        if path.startswith("datasets["):
+            key = path.split("].", 1)[1]
+            return Cause(
+                path, LABELS.get(f"dataset.{key}", key), plain(words(key, value)), path in self.defaulted
+            )
         return Cause(path, LABELS.get(path, path), plain(words(path, value)), path in self.defaulted)
 
-    def causes(self, rule: CompiledRule, subject: int | None) -> tuple[Cause, ...]:
-        return tuple(self.cause(path, subject) for path in rule.fields())
+    def causes(self, reason: ReasonRecord, subject: int | None) -> tuple[Cause, ...]:
+        return tuple(self.cause(path, value, subject) for path, value in reason.answers.items())
 
     def decision(
         self, area: Area, decision: Decision, subject: int | None = None, name: str = ""
     ) -> DecisionView:
-        rules = [self.pack.rule_by_id[r] for r in decision.rules if r in self.pack.rule_by_id]
-        backers = [r for r in rules if _backs(r, decision.choice)]
-        rationale = [plain(text) for text in decision.rationale]
-        if backers and len(backers) == len(rationale):
-            reasons = [
-                Reason(text, self.causes(rule, subject))
-                for text, rule in zip(rationale, backers, strict=True)
-            ]
-        else:
-            reasons = [Reason(text) for text in rationale]
-        drivers = list(dict.fromkeys(c for rule in rules for c in self.causes(rule, subject)))
+        # The rules that decided it (backers, then what ruled out or spoke against the others).
+        by_rule = {r.rule: r for r in decision.reasons}
+        deciding = [by_rule[rule] for rule in decision.rules if rule in by_rule]
+        backers = [r for r in deciding if _backs(r, decision.choice)]
+        # Each line of the rationale with the answers that made it apply: the reasons whose text it is.
+        reasons = [
+            Reason(
+                plain(text),
+                tuple(dict.fromkeys(c for r in backers if r.text == text for c in self.causes(r, subject))),
+            )
+            for text in decision.rationale
+        ]
+        drivers = list(dict.fromkeys(c for r in deciding for c in self.causes(r, subject)))
 
         alternatives = []
         others = []
         for alternative in decision.alternatives:
             option = self.option(area, alternative.choice)
-            alt_rules = [self.pack.rule_by_id[r] for r in alternative.rules if r in self.pack.rule_by_id]
-            ruled_out = any(r.rule.effect.verb == "exclude" for r in alt_rules)
+            ruled_out = alternative.choice in decision.excluded
             spoken_for = any(
-                r.area.id == area.id
-                and r.rule.effect.option == alternative.choice
-                and r.rule.effect.verb in ("choose", "favor")
-                for r in (self.pack.rule_by_id[f] for f in self.fired if f in self.pack.rule_by_id)
+                r.option == alternative.choice and r.effect in ("choose", "favor") for r in decision.reasons
             )
-            if alt_rules or spoken_for:
+            if alternative.rules or spoken_for:
                 alternatives.append(AlternativeView(option, plain(alternative.why_not), ruled_out))
             else:
                 others.append(option)
@@ -775,7 +762,7 @@ class _Context:
 
         references = []
         titles_by_url: dict[str, str] = {}
-        for rule in rules:
+        for rule in (self.pack.rule_by_id[r] for r in decision.rules if r in self.pack.rule_by_id):
             titles_by_url.setdefault(rule.rule.reference, plain(rule.rule.title))
         option = self.option(area, decision.choice)
         if option.reference:
@@ -834,13 +821,10 @@ class _Context:
         )
 
 
-def _backs(rule: CompiledRule, choice: str) -> bool:
-    effect = rule.rule.effect
+def _backs(reason: ReasonRecord, choice: str) -> bool:
     if choice == NOT_APPLICABLE:
-        return effect.verb == "not_applicable"
-    if effect.verb not in ("choose", "favor") or effect.score <= 0:
-        return False
-    return effect.option == choice or (effect.option is not None and "{{" in effect.option)
+        return reason.effect == "not_applicable"
+    return reason.effect in ("choose", "favor") and (reason.weight or 0) > 0 and reason.option == choice
 
 
 def _lookup(answers: Mapping[str, Any], path: str) -> Any:
@@ -924,26 +908,19 @@ def _all_words(answers: dict[str, Any], derived: dict[str, Any]) -> dict[str, st
     return out
 
 
-_ASSUMPTION = re.compile(r"^(?P<path>\S+) defaulted to ")
-
-
 def _assumption_views(
     result: Result, pack: RulePack, answers: dict[str, Any], type_defaults: frozenset[str]
 ) -> list[AssumptionView]:
     affects: dict[str, list[str]] = {}
     for area, decision in result.decisions.items():
-        for text in decision.assumptions:
-            match = _ASSUMPTION.match(text)
-            if match:
-                affects.setdefault(match["path"], []).append(plain(pack.area_by_id[area].title))
+        for assumed in decision.assumed:
+            affects.setdefault(assumed.path, []).append(plain(pack.area_by_id[area].title))
     for dataset in result.datasets:
         for area, decision in dataset.decisions.items():
-            for text in decision.assumptions:
-                match = _ASSUMPTION.match(text)
-                if match:
-                    affects.setdefault(match["path"], []).append(
-                        f"{plain(pack.area_by_id[area].title)} for {plain(dataset.name)}"
-                    )
+            for assumed in decision.assumed:
+                affects.setdefault(assumed.path, []).append(
+                    f"{plain(pack.area_by_id[area].title)} for {plain(dataset.name)}"
+                )
     views = []
     for path, areas in affects.items():
         if path.startswith("datasets["):

@@ -14,6 +14,39 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Effect = Literal["choose", "favor", "disfavor", "exclude", "not_applicable", "propose"]
+Number = int | float
+
+
+class Reason(Out):
+    """One rule that fired for or against an option of a decision (or proposed a control)."""
+
+    rule: str
+    effect: Effect
+    option: str | None = Field(description="The option it spoke for or against; null for not_applicable.")
+    weight: Number | None = Field(
+        description="What it added to the option's score (negative against it); null when it scores nothing."
+    )
+    text: str = Field(description="Its rationale, rendered for these answers.")
+    answers: dict[str, Any] = Field(
+        description="Every answer, derived value and earlier decision (decision.AREA) its conditions tested."
+    )
+    facts: list[str] = Field(description="The ids of the facts its texts quote (rules/facts/).")
+    pack: str = Field(description="The rule pack it came from: builtin, or an organization pack's name.")
+
+
+class Assumed(Out):
+    """A defaulted answer a decision rests on."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+    path: str
+    value: Any
+    source: Literal["default", "workload_type"] = Field(
+        alias="from", description="default: the model's default; workload_type: the type's usual answer."
+    )
+
+
 class Alternative(Out):
     choice: str
     why_not: str
@@ -31,6 +64,14 @@ class Decision(Out):
     advice: list[str] = Field(default_factory=list)
     tradeoffs: list[str] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=list, description="Every rule that fired, in firing order.")
+    scores: dict[str, Number] = Field(
+        default_factory=dict, description="The summed weight of every option still in play."
+    )
+    excluded: dict[str, list[str]] = Field(
+        default_factory=dict, description="Each ruled-out option with the rules that ruled it out."
+    )
+    assumed: list[Assumed] = Field(default_factory=list)
 
 
 class DatasetResult(Out):
@@ -43,6 +84,7 @@ class Control(Out):
     rationale: list[str]
     rules: list[str]
     references: list[str] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=list)
 
 
 class RulePackInfo(Out):
@@ -60,8 +102,9 @@ class Result(Out):
     controls: list[Control]
     warnings: list[str]
 
-    # The validated requirements, for renderers; not part of the JSON.
+    # The validated requirements and the values derived from them, for renderers; not in the JSON.
     _profile: Any = PrivateAttr(default=None)
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
     # Every rule that fired, in firing order: for tests and explanations; not part of the JSON.
     _fired: list[str] = PrivateAttr(default_factory=list)
 
@@ -72,6 +115,11 @@ class Result(Out):
     @property
     def profile(self) -> Any:
         return self._profile
+
+    @property
+    def derived(self) -> dict[str, Any]:
+        """The values the evaluation derived from the answers (rules test them as derived.NAME)."""
+        return dict(self._derived)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
