@@ -429,6 +429,7 @@ class DecisionView:
     confirmation: str
     confirmation_reference: str
     number: int = 0  # its ADR number, 0 when it gets no record
+    ordinal: int = 0  # its place among the memo's decisions that apply, for section headings
     filename: str = ""
 
     @property
@@ -600,19 +601,18 @@ def build(result: Result, pack: RulePack, date: datetime.date, source: str = "")
         datasets.append(DatasetView(plain(dataset.name), "", facts, views))
     _anchors(decisions, datasets)
 
-    number = 0
-    used: set[str] = set()
-    for decision in decisions + [d for ds in datasets for d in ds.decisions]:
-        if not decision.applicable:
-            continue
-        number += 1
-        decision.number = number
-        stem = slug(decision.title) + (f"-{slug(decision.subject, 32)}" if decision.subject else "")
-        stem = stem.strip("-") or "decision"
-        if stem in used:
-            stem = f"{stem}-{number}"
-        used.add(stem)
-        decision.filename = f"{number:04d}-{stem}.md"
+    # A record's number is its area's identity (and its data set's place), never a count: changing
+    # an answer or adding an area renames no other record.
+    applying = [d for d in decisions + [d for ds in datasets for d in ds.decisions] if d.applicable]
+    for ordinal, decision in enumerate(applying, 1):
+        decision.ordinal = ordinal
+    for decision in decisions:
+        if decision.applicable:
+            _number(decision, pack.area_by_id[decision.area].record)
+    for index, dataset_view in enumerate(datasets):
+        for decision in dataset_view.decisions:
+            if decision.applicable:
+                _number(decision, (index + 1) * 100 + pack.area_by_id[decision.area].record)
 
     choices = {area: d.choice for area, d in result.decisions.items()}
     titles = {
@@ -861,6 +861,12 @@ def _confirmation(table: Mapping[str, Any], area: str, option: str) -> tuple[str
     by_option = table.get(area) or {}
     entry = by_option.get(option) or by_option.get("*") or {}
     return plain(entry.get("check", "")), entry.get("reference", "")
+
+
+def _number(decision: DecisionView, number: int) -> None:
+    stem = slug(decision.title) + (f"-{slug(decision.subject, 32)}" if decision.subject else "")
+    decision.number = number
+    decision.filename = f"{number:04d}-{stem.strip('-') or 'decision'}.md"
 
 
 def _anchors(decisions: list[DecisionView], datasets: list[DatasetView]) -> None:

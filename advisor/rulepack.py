@@ -58,6 +58,11 @@ class Area(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
     question: str = Field(description="The question this area answers, for the memo.")
+    record: int = Field(
+        ge=1,
+        le=99,
+        description="Its ADR number (data sets: 100 × the data set's place + this): an identity, never reused.",
+    )
     scope: Literal["workload", "dataset"] = "workload"
     kind: Literal["choice", "set"] = "choice"
     options: dict[str, Option]
@@ -82,6 +87,17 @@ class Area(Strict):
 class AreasFile(Strict):
     version: str
     areas: list[Area]
+
+    @model_validator(mode="after")
+    def _records_unique(self) -> AreasFile:
+        seen: dict[int, str] = {}
+        for area in self.areas:
+            if area.record in seen:
+                raise ValueError(
+                    f"areas {seen[area.record]} and {area.id} have the same record number {area.record}"
+                )
+            seen[area.record] = area.id
+        return self
 
 
 # ---- rules -----------------------------------------------------------------------------------
