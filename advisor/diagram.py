@@ -12,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from advisor.rulepack import DiagramRole
+
 NA = "not_applicable"
+NOTHING = DiagramRole(role="none")
 Kind = Literal["actor", "network", "security", "compute", "database", "storage", "processing"]
 
 NODE_W, NODE_H = 156, 58
@@ -116,7 +119,7 @@ class Diagram:
 @dataclass(frozen=True)
 class DatasetChoice:
     name: str
-    service: str  # storage_service choice
+    service: DiagramRole  # how its storage service is drawn
     service_title: str
     storage_class: str
     class_title: str
@@ -128,8 +131,9 @@ class Inputs:
 
     choices: dict[str, str]  # workload area -> option id
     titles: dict[str, str]  # workload area -> title of the chosen option
+    roles: dict[str, DiagramRole]  # workload area -> how its chosen option is drawn (areas.yaml)
     datasets: list[DatasetChoice]
-    controls: frozenset[str]
+    web_firewall: bool  # a control whose role is a web firewall is part of the design
     workload_type: str
     protocol: str
     users: str  # regional | global
@@ -156,13 +160,15 @@ SOURCES = {
 
 def build(inputs: Inputs) -> Diagram:
     c = inputs.choices
+
+    def role(area: str) -> DiagramRole:
+        return inputs.roles.get(area, NOTHING)
+
     diagram = Diagram()
-    compute = c.get("compute_platform", NA)
-    lb = c.get("load_balancer", NA)
-    database = c.get("database", NA)
-    availability = c.get("availability", "multi_az")
-    region_count = 2 if availability == "multi_region" else 1
-    lanes = 1 if availability == "single_az" else 2
+    compute, lb, database = role("compute_platform"), role("load_balancer"), role("database")
+    layout_role = role("availability")
+    region_count = layout_role.regions if layout_role.role == "layout" else 1
+    lanes = layout_role.zones if layout_role.role == "layout" else 2
 
     # Columns, left to right; empty ones are dropped at layout time.
     USERS, DNS, WAF, LB, COMPUTE, DB, PROCESS, STORE = range(8)
@@ -174,7 +180,7 @@ def build(inputs: Inputs) -> Diagram:
     diagram.nodes.append(Node("users", source, inputs.protocol.upper(), "actor", USERS))
     entry: list[str] = ["users"]
 
-    show_dns = inputs.public_facing or lb != NA
+    show_dns = role("dns_routing").role == "dns" and (inputs.public_facing or lb.role == "load_balancer")
     if show_dns:
         diagram.nodes.append(
             Node("dns", "Amazon Route 53", f"{inputs.titles['dns_routing']} routing", "network", DNS)
@@ -192,19 +198,19 @@ def build(inputs: Inputs) -> Diagram:
                 "standby region" if inputs.disaster_recovery != "active_active" else "second active region"
             )
         diagram.groups.append(Group(f"r{r}", title, "region", r))
-        if _lane_bound(compute, database):
+        if compute.zonal or database.zonal:
             for lane in range(lanes):
                 diagram.groups.append(
                     Group(f"r{r}z{lane}", f"Availability Zone {chr(ord('a') + lane)}", "az", r, lane)
                 )
 
         front = entry
-        if "waf" in inputs.controls and lb == "alb":
+        if inputs.web_firewall and lb.behind_waf:
             diagram.nodes.append(Node(f"waf{r}", "AWS WAF", "web ACL", "security", WAF, r))
             for e in front:
                 diagram.edges.append(Edge(e, f"waf{r}", inputs.protocol.upper() if e == "users" else ""))
             front = [f"waf{r}"]
-        if lb != NA:
+        if lb.role == "load_balancer":
             diagram.nodes.append(
                 Node(f"lb{r}", inputs.titles["load_balancer"], _lb_detail(lanes), "network", LB, r)
             )
@@ -236,38 +242,33 @@ def build(inputs: Inputs) -> Diagram:
     return diagram
 
 
-def _lane_bound(compute: str, database: str) -> bool:
-    return compute in ("ec2", "containers", "elastic_beanstalk") or database in ("rds", "aurora", "redshift")
-
-
 def _lb_detail(lanes: int) -> str:
     return "across both zones" if lanes > 1 else "one zone"
 
 
 def _compute_nodes(
-    diagram: Diagram, inputs: Inputs, compute: str, r: int, lanes: int, column: int
+    diagram: Diagram, inputs: Inputs, compute: DiagramRole, r: int, lanes: int, column: int
 ) -> list[str]:
     c, t = inputs.choices, inputs.titles
-    if compute == NA:
-        return []
-    if compute == "lambda":
-        diagram.nodes.append(Node(f"fn{r}", "AWS Lambda functions", "run across zones", "compute", column, r))
+    title = t.get("compute_platform", "")
+    if compute.role == "functions":
+        diagram.nodes.append(Node(f"fn{r}", compute.label or title, compute.detail, "compute", column, r))
         return [f"fn{r}"]
-    if compute == "lightsail":
-        diagram.nodes.append(Node(f"c{r}_0", t["compute_platform"], "instance", "compute", column, r, 0))
+    if compute.role == "single_server":
+        diagram.nodes.append(Node(f"c{r}_0", compute.label or title, compute.detail, "compute", column, r, 0))
         return [f"c{r}_0"]
-    if compute == "containers":
+    if compute.role == "tasks":
         orchestrator = (
             _short(t.get("container_orchestrator", ""))
             if c.get("container_orchestrator", NA) != NA
             else "Containers"
         )
         capacity = t.get("container_capacity", "") if c.get("container_capacity", NA) != NA else ""
-        label, detail = f"{orchestrator} tasks", f"on {_short(capacity)}" if capacity else "containers"
-    elif compute == "elastic_beanstalk":
-        label, detail = "Elastic Beanstalk instances", _family(inputs)
+        label, detail = f"{orchestrator} tasks", f"on {_short(capacity)}" if capacity else compute.detail
+    elif compute.role == "instances":
+        label, detail = compute.label or title, compute.detail or _family(inputs)
     else:
-        label, detail = "Amazon EC2 instances", _family(inputs)
+        return []
     ids = []
     for lane in range(lanes):
         node_id = f"c{r}_{lane}"
@@ -289,53 +290,47 @@ def _short(title: str) -> str:
 
 
 def _database_nodes(
-    diagram: Diagram, inputs: Inputs, database: str, r: int, lanes: int, column: int
+    diagram: Diagram, inputs: Inputs, database: DiagramRole, r: int, lanes: int, column: int
 ) -> list[str]:
-    if database == NA:
-        return []
-    title = inputs.titles["database"]
-    if database in ("dynamodb",):
-        detail = (
-            "global table" if inputs.choices.get("availability") == "multi_region" else "table, across zones"
-        )
+    title = inputs.titles.get("database", "")
+    if database.role == "regional_table":
+        multi_region = inputs.roles.get("availability", NOTHING).regions > 1
+        detail = "global table" if multi_region else database.detail
         diagram.nodes.append(Node(f"db{r}_0", title, detail, "database", column, r))
         return [f"db{r}_0"]
-    roles = {"aurora": ("writer", "reader"), "redshift": ("cluster", "cluster node")}.get(
-        database, ("primary", "standby")
-    )
+    if database.role != "zonal_nodes" or not database.nodes:
+        return []
     ids = []
-    for lane in range(lanes):
-        role = roles[0] if lane == 0 else roles[1]
+    # One node per zone, named in turn by `nodes` (the last name repeats); a single-name role is one
+    # node that the user does not place per zone (a Redshift cluster).
+    for lane in range(min(lanes, len(database.nodes)) if len(database.nodes) == 1 else lanes):
+        name = database.nodes[min(lane, len(database.nodes) - 1)]
         if r > 0 and lane == 0:
-            role = "replica"
+            name = "replica"
         node_id = f"db{r}_{lane}"
-        diagram.nodes.append(Node(node_id, title, role, "database", column, r, lane))
+        diagram.nodes.append(Node(node_id, title, name, "database", column, r, lane))
         ids.append(node_id)
-        if database == "redshift":
-            break  # one cluster; its nodes are not placed per zone by the user
     return ids
 
 
 def _data_nodes(
     diagram: Diagram, inputs: Inputs, computes: list[str], process_col: int, store_col: int
 ) -> None:
-    processing = inputs.choices.get("data_processing", NA)
     stores: list[str] = []
     for index, dataset in enumerate(inputs.datasets):
         node_id = f"ds{index}"
-        if dataset.service == "s3":
+        store = dataset.service
+        if store.shows_class:
             detail = dataset.class_title if dataset.storage_class != NA else dataset.service_title
-            label = f"S3: {dataset.name}"
         else:
             detail = dataset.service_title
-            label = dataset.name
+        label = f"{store.prefix}{dataset.name}"
         diagram.nodes.append(Node(node_id, label, detail, "storage", store_col, 0))
         stores.append(node_id)
-        verb = {"s3": "objects", "efs": "NFS mount", "ebs": "block I/O"}.get(dataset.service, "")
         for node in computes:
             if node != "users":
-                diagram.edges.append(Edge(node, node_id, verb))
-    if processing != NA:
+                diagram.edges.append(Edge(node, node_id, store.flow))
+    if inputs.roles.get("data_processing", NOTHING).role == "pipeline":
         diagram.nodes.append(
             Node("proc", inputs.titles["data_processing"], "data pipeline", "processing", process_col, 0)
         )

@@ -16,7 +16,7 @@ import secrets
 import shutil
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from advisor.errors import AdvisorError
 from advisor.output import OutputExists, write_atomic
 from advisor.result import Decision, Result
 from advisor.result import Reason as ReasonRecord
-from advisor.rulepack import DERIVED_FIELDS, NOT_APPLICABLE, Area, Option, RulePack
+from advisor.rulepack import DERIVED_FIELDS, NOT_APPLICABLE, Area, DiagramRole, Option, RulePack
 from advisor.templating import duration, join_and, months, number
 
 FORMATS = ("markdown", "html", "adr")
@@ -521,6 +521,7 @@ class Memo:
     diagram: diagrams.Diagram
     choices: dict[str, str]  # workload area -> option id
     titles: dict[str, str]  # workload area -> chosen option's title
+    roles: dict[str, str] = field(default_factory=dict)  # workload area -> chosen option's diagram role
     names: frozenset[str] = frozenset()  # every word of every option title: names, not prose
 
     @property
@@ -554,9 +555,7 @@ def build(result: Result, pack: RulePack, date: datetime.date, source: str = "")
         raise MemoError("the result carries no requirements (build it with advisor.evaluate)")
     answers = profile.answers()
     derived = result.derived
-    tables = pack.tables
-    pillar_table = tables.get("pillars") or {}
-    confirmations = (tables.get("confirmation") or {}).get("areas", {})
+    pillar_table = (pack.tables.get("pillars") or {}).get("pillars") or {}
     defaulted = profile.defaulted
 
     context = _Context(
@@ -567,7 +566,6 @@ def build(result: Result, pack: RulePack, date: datetime.date, source: str = "")
         profile.type_defaults,
         result.decisions,
         pillar_table,
-        confirmations,
         [dataset.decisions for dataset in result.datasets],
     )
 
@@ -647,6 +645,11 @@ def build(result: Result, pack: RulePack, date: datetime.date, source: str = "")
         diagram=diagrams.Diagram(),
         choices=choices,
         titles=titles,
+        roles={
+            area: option.diagram.role
+            for area, choice in choices.items()
+            if (option := pack.area_by_id[area].options.get(choice)) is not None
+        },
         names=frozenset(
             word.strip("(),")
             for area in pack.areas
@@ -668,12 +671,13 @@ class _Context:
     defaulted: frozenset[str]
     type_defaults: frozenset[str]
     decisions: dict[str, Decision]
-    pillar_table: dict[str, Any]
-    confirmations: dict[str, Any]
+    pillar_table: dict[str, Any]  # pillar id -> its title and reference
     dataset_decisions: list[dict[str, Decision]]
 
     def option(self, area: Area, option_id: str) -> OptionView:
-        option = area.options.get(option_id) or Option(title=option_id, summary=option_id, best_for=option_id)
+        option = area.options.get(option_id)
+        if option is None:  # an option the pack does not describe: its id is all there is to show
+            return OptionView(option_id, plain(option_id), plain(option_id), plain(option_id), "")
         return OptionView(
             option_id, plain(option.title), plain(option.summary), plain(option.best_for), option.reference
         )
@@ -770,8 +774,11 @@ class _Context:
         for ref in decision.references:
             references.append(Link(titles_by_url.get(ref, _link_text(ref)), ref))
 
-        pillars = _pillars(self.pillar_table, area.id, decision.choice) if applicable else []
-        confirmation, confirmation_reference = _confirmation(self.confirmations, area.id, decision.choice)
+        described = area.options.get(decision.choice)
+        pillars = _pillars(self.pillar_table, described) if applicable else []
+        confirmed = described.confirmation if described else None
+        confirmation = plain(confirmed.check) if confirmed else ""
+        confirmation_reference = confirmed.reference if confirmed else ""
         return DecisionView(
             area=area.id,
             title=plain(area.title),
@@ -817,7 +824,7 @@ class _Context:
             summary,
             tuple(plain(r) for r in control.rationale),
             tuple(Link(titles_by_url.get(ref, _link_text(ref)), ref) for ref in control.references),
-            tuple(_pillars(self.pillar_table, None, control.id)),
+            tuple(_pillars(self.pillar_table, option)),
         )
 
 
@@ -838,29 +845,19 @@ def _link_text(ref: str) -> str:
     return ref.removeprefix("https://").removeprefix("docs.aws.amazon.com/")
 
 
-def _pillars(table: Mapping[str, Any], area: str | None, option: str) -> list[PillarView]:
-    meta = table.get("pillars") or {}
-    if area is None:
-        entry = (table.get("controls") or {}).get(option) or {}
-    else:
-        by_option = (table.get("areas") or {}).get(area) or {}
-        entry = by_option.get(option, by_option.get("*")) or {}
+def _pillars(meta: Mapping[str, Any], option: Option | None) -> list[PillarView]:
+    """The pillars an option serves, in the pillars table's order."""
+    served = option.pillars if option else {}
     return [
         PillarView(
             pillar,
-            plain(meta.get(pillar, {}).get("title", pillar)),
-            plain(entry[pillar]),
-            meta.get(pillar, {}).get("reference", ""),
+            plain(meta[pillar].get("title", pillar)),
+            plain(served[pillar]),
+            meta[pillar].get("reference", ""),
         )
         for pillar in meta
-        if pillar in entry
+        if pillar in served
     ]
-
-
-def _confirmation(table: Mapping[str, Any], area: str, option: str) -> tuple[str, str]:
-    by_option = table.get(area) or {}
-    entry = by_option.get(option) or by_option.get("*") or {}
-    return plain(entry.get("check", "")), entry.get("reference", "")
 
 
 def _number(decision: DecisionView, number: int) -> None:
@@ -958,12 +955,11 @@ def _summary(decisions: list[DecisionView], datasets: list[DatasetView]) -> list
 
 
 def _pillar_summary(
-    table: Mapping[str, Any],
+    meta: Mapping[str, Any],
     decisions: list[DecisionView],
     datasets: list[DatasetView],
     controls: list[ControlView],
 ) -> list[PillarSummary]:
-    meta = table.get("pillars") or {}
     served: dict[str, list[tuple[str, str, str]]] = {p: [] for p in meta}
     for decision in decisions + [d for ds in datasets for d in ds.decisions]:
         for pillar in decision.pillars:
@@ -1006,6 +1002,10 @@ def _next_steps(memo: Memo) -> list[str]:
 
 
 def _diagram(memo: Memo, answers: dict[str, Any], pack: RulePack) -> diagrams.Diagram:
+    def role(area: str, option: str) -> DiagramRole:
+        described = pack.area_by_id[area].options.get(option)
+        return described.diagram if described else diagrams.NOTHING
+
     datasets = []
     for dataset in memo.datasets:
         by_area = {d.area: d for d in dataset.decisions}
@@ -1014,7 +1014,7 @@ def _diagram(memo: Memo, answers: dict[str, Any], pack: RulePack) -> diagrams.Di
         datasets.append(
             diagrams.DatasetChoice(
                 dataset.name,
-                service.choice.id if service else "s3",
+                role("storage_service", service.choice.id) if service else diagrams.NOTHING,
                 service.choice.title if service else "",
                 klass.choice.id if klass else NOT_APPLICABLE,
                 klass.choice.title if klass else "",
@@ -1024,8 +1024,9 @@ def _diagram(memo: Memo, answers: dict[str, Any], pack: RulePack) -> diagrams.Di
     inputs = diagrams.Inputs(
         choices=memo.choices,
         titles=memo.titles,
+        roles={area: role(area, choice) for area, choice in memo.choices.items()},
         datasets=datasets,
-        controls=frozenset(c.id for c in memo.controls),
+        web_firewall=any(role("controls", c.id).role == "web_firewall" for c in memo.controls),
         workload_type=answers["workload"]["type"],
         protocol=answers["workload"]["protocol"],
         users=answers["workload"]["users"],

@@ -46,12 +46,65 @@ class Fact(Strict):
 # ---- areas -----------------------------------------------------------------------------------
 
 
-class Option(Strict):
+class Confirmation(Strict):
+    """How a team checks, once it is built, that the decision holds."""
+
+    check: str = Field(min_length=10, description='Completes "The decision holds when ...".')
+    reference: str = Field(pattern=r"^https://")
+
+
+class DiagramRole(Strict):
+    """How the memo's diagram draws an option: which kind of box (if any) and what it says.
+
+    The diagram knows roles, never option ids: a new option states its role here.
+    """
+
+    role: Literal[
+        "none",  # nothing to draw (not applicable, or a control with no box)
+        "annotation",  # shown as words on another box (orchestrator, capacity, instance family …)
+        "layout",  # how many regions and zones the boxes are laid out in (availability)
+        "dns",  # the DNS box in front of everything
+        "region",  # names the region box
+        "functions",  # one regional box of functions
+        "single_server",  # one server in one zone
+        "tasks",  # one box per zone, labelled with the orchestrator and capacity
+        "instances",  # one box per zone
+        "zonal_nodes",  # database nodes placed per zone, named by `nodes`
+        "regional_table",  # one regional database box
+        "load_balancer",  # a load balancer box in front of the compute
+        "store",  # a data set's storage box
+        "pipeline",  # a data-processing box between compute and stores
+        "web_firewall",  # a WAF box in front of a load balancer that takes one
+    ]
+    label: str = Field("", description="The box's label; the option's title when empty.")
+    detail: str = Field("", description="The box's second line.")
+    nodes: list[str] = Field(default_factory=list, description="zonal_nodes: what each zone's node is.")
+    zonal: bool = Field(False, description="Its boxes sit in Availability Zone bands.")
+    regions: int = Field(1, ge=1, le=2, description="layout: regions drawn.")
+    zones: int = Field(1, ge=1, le=3, description="layout: zones drawn per region.")
+    behind_waf: bool = Field(False, description="load_balancer: a WAF web ACL can sit in front of it.")
+    prefix: str = Field("", description="store: put before the data set's name.")
+    flow: str = Field("", description="store: the label of the data flow from the compute.")
+    shows_class: bool = Field(False, description="store: the box shows the data set's storage class.")
+
+
+class OptionDescription(Strict):
+    """What the memo says of an option beyond its texts: pillars served, confirmation, diagram role."""
+
+    pillars: dict[str, str] = Field(
+        description='Each Well-Architected pillar it serves, and how (completes "<pillar>: ..."); {} for none.'
+    )
+    confirmation: Confirmation | None = Field(
+        None, description="Required for every applicable option of a choice area."
+    )
+    diagram: DiagramRole
+
+
+class Option(OptionDescription):
     title: str = Field(min_length=1)
     summary: str = Field(min_length=1, description="What it is, in one sentence.")
     best_for: str = Field(min_length=1, description="When it is the right call.")
     reference: str = Field("", pattern=r"^(https://.*)?$")
-    pillars: list[str] = Field(default_factory=list)
 
 
 class Area(Strict):
@@ -74,6 +127,10 @@ class Area(Strict):
     options_table: str | None = Field(
         None, description="For open_options: the table under tables/ whose `options` mapping adds options."
     )
+    option_defaults: OptionDescription | None = Field(
+        None,
+        description="For open_options: the pillars, confirmation and diagram role of the table's options.",
+    )
 
     @model_validator(mode="after")
     def _fallback_known(self) -> Area:
@@ -81,6 +138,12 @@ class Area(Strict):
             raise ValueError(f"fallback {self.fallback!r} is not one of its options")
         if self.kind == "choice" and self.fallback is None:
             raise ValueError("a choice area needs a fallback option")
+        if self.kind == "choice":
+            for key, option in self.options.items():
+                if key != NOT_APPLICABLE and option.confirmation is None:
+                    raise ValueError(f"option {key} needs a confirmation (how to check the decision holds)")
+        if self.options_table and self.option_defaults is None:
+            raise ValueError("an area whose options come from a table needs option_defaults")
         return self
 
 
@@ -510,15 +573,26 @@ def load(root: Path | None = None) -> RulePack:
                 raise RulePackError(
                     f"tables/{area.options_table}.yaml: needs an `options` mapping for area {area_id}"
                 )
+            described = area.option_defaults.model_dump() if area.option_defaults else {}
             extra = {
                 key: _pydantic(
                     Option,
-                    {k: v for k, v in value.items() if k in Option.model_fields},
+                    {**described, **{k: v for k, v in value.items() if k in Option.model_fields}},
                     f"tables/{area.options_table}.yaml: {key}",
                 )
                 for key, value in table["options"].items()
             }
             areas[area_id] = area.model_copy(update={"options": {**area.options, **extra}})
+
+    pillar_names = set((tables.get("pillars") or {}).get("pillars") or {})
+    for area_id, area in areas.items():
+        for key, option in area.options.items():
+            unknown = sorted(set(option.pillars) - pillar_names)
+            if unknown:
+                raise RulePackError(
+                    f"areas.yaml: {area_id}.{key}: pillars: unknown pillar {unknown[0]!r}; "
+                    f"known: {', '.join(sorted(pillar_names))} (tables/pillars.yaml)"
+                )
 
     defaults_path = root / "defaults.yaml"
     type_defaults = _read_yaml(defaults_path) if defaults_path.exists() else {}

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from advisor import diagram as diagrams
 from advisor import memo as memos
+from advisor.api import default_advisor
 from advisor.cli import cli
 from advisor.rulepack import NOT_APPLICABLE
 
@@ -456,11 +457,21 @@ def _inputs(**choices: str) -> diagrams.Inputs:
     }
     base.update(choices)
     titles = {area: option.replace("_", " ").title() for area, option in base.items()}
+    pack = default_advisor().pack
+
+    def role(area, option):
+        return pack.area_by_id[area].options[option].diagram
+
     return diagrams.Inputs(
         base,
         titles,
-        [diagrams.DatasetChoice("logs", "s3", "Amazon S3", "s3_standard", "S3 Standard")],
-        frozenset(),
+        {area: role(area, option) for area, option in base.items()},
+        [
+            diagrams.DatasetChoice(
+                "logs", role("storage_service", "s3"), "Amazon S3", "s3_standard", "S3 Standard"
+            )
+        ],
+        False,
         "web_app",
         "http",
         "regional",
@@ -495,8 +506,12 @@ def test_diagram_shows_what_was_decided():
     assert [n.id for n in serverless.nodes if n.kind == "compute"] == ["fn0"]
     assert not serverless.zones(0)
 
-    waf = diagrams.build(diagrams.Inputs(**{**_inputs().__dict__, "controls": frozenset({"waf"})}))
+    waf = diagrams.build(diagrams.Inputs(**{**_inputs().__dict__, "web_firewall": True}))
     assert ("waf0", "lb0") in {(e.source, e.target) for e in waf.edges}
+    behind_nlb = diagrams.build(
+        diagrams.Inputs(**{**_inputs(load_balancer="nlb").__dict__, "web_firewall": True})
+    )
+    assert not [n for n in behind_nlb.nodes if n.id.startswith("waf")]  # WAF does not attach to an NLB
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
@@ -519,10 +534,9 @@ def test_example_diagrams_match_their_decisions(memo_of, path):
 # ---- data tables, templates, golden files ----------------------------------------------------------
 
 
-def test_pillar_and_confirmation_tables_name_real_options(advisor):
+def test_every_option_says_its_pillars_confirmation_and_diagram_role(advisor):
     pack = advisor.pack
-    pillars = pack.tables["pillars"]
-    assert list(pillars["pillars"]) == [
+    assert list(pack.tables["pillars"]["pillars"]) == [
         "operational_excellence",
         "security",
         "reliability",
@@ -530,26 +544,20 @@ def test_pillar_and_confirmation_tables_name_real_options(advisor):
         "cost_optimization",
         "sustainability",
     ]
-    for area_id, options in pillars["areas"].items():
-        area = pack.area_by_id[area_id]
-        for option, served in options.items():
-            assert option == "*" or option in area.options, f"{area_id}.{option}"
-            assert set(served) <= set(pillars["pillars"]), f"{area_id}.{option}"
     for area in pack.areas:
-        if area.kind == "choice":
-            assert area.id in pillars["areas"], f"no pillars for {area.id}"
-    assert set(pillars["controls"]) == set(pack.area_by_id["controls"].options)
-    for area_id, options in pack.tables["confirmation"]["areas"].items():
-        assert "*" in options, area_id
-        for option, entry in options.items():
-            assert option == "*" or option in pack.area_by_id[area_id].options
-            assert re.match(r"https://(docs\.aws\.amazon\.com|aws\.amazon\.com)/", entry["reference"])
-            assert not re.search(r"\d\s*(%|ms|seconds?|minutes?|hours?|days?|GB|GiB|TB)\b", entry["check"]), (
-                option
-            )
-    for area in pack.areas:
-        if area.kind == "choice":
-            assert area.id in pack.tables["confirmation"]["areas"], area.id
+        for key, option in area.options.items():
+            if key == NOT_APPLICABLE:
+                assert option.diagram.role == "none", f"{area.id}.{key}"
+                continue
+            if area.kind == "choice":
+                assert option.pillars, f"{area.id}.{key} serves no pillar"
+                check = option.confirmation
+                assert check is not None
+                assert re.match(r"https://(docs\.aws\.amazon\.com|aws\.amazon\.com)/", check.reference)
+                # procedures, not numbers: rules quote facts
+                assert not re.search(
+                    r"\d\s*(%|ms|seconds?|minutes?|hours?|days?|GB|GiB|TB)\b", check.check
+                ), key
 
 
 def test_one_environment_strict_and_escaping_html_only():

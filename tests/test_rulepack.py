@@ -99,3 +99,78 @@ def test_a_malformed_rule_fails_with_file_and_field(tmp_path):
 def test_not_applicable_is_never_chosen_by_a_weight():
     for rule in PACK.rules:
         assert rule.rule.effect.option != NOT_APPLICABLE, rule.id
+
+
+@pytest.mark.parametrize("missing", ["pillars", "confirmation", "diagram"])
+def test_an_option_without_its_description_fails_at_load(tmp_path, missing):
+    """Adding an option means saying what the memo needs of it: pillars, confirmation, diagram role."""
+    import shutil
+
+    import yaml as pyyaml
+
+    from advisor.errors import RulePackError
+    from advisor.rulepack import default_root, load
+
+    pack = tmp_path / "rules"
+    shutil.copytree(default_root(), pack)
+    data = pyyaml.safe_load((pack / "areas.yaml").read_text(encoding="utf-8"))
+    database = next(area for area in data["areas"] if area["id"] == "database")
+    memorydb = {
+        "title": "Amazon MemoryDB",
+        "summary": "A durable in-memory database compatible with Valkey and Redis OSS.",
+        "best_for": "microsecond reads with durability",
+        "pillars": {"performance_efficiency": "microsecond reads from memory"},
+        "confirmation": {
+            "check": "the cluster's CloudWatch latency metrics stay inside their alarms",
+            "reference": "https://docs.aws.amazon.com/memorydb/latest/devguide/what-is-memorydb.html",
+        },
+        "diagram": {"role": "zonal_nodes", "nodes": ["primary", "replica"], "zonal": True},
+    }
+    del memorydb[missing]
+    database["options"]["memorydb"] = memorydb
+    (pack / "areas.yaml").write_text(pyyaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(RulePackError) as error:
+        load(pack)
+    message = str(error.value)
+    assert "areas.yaml" in message and "memorydb" in message, message
+    assert missing in message, message
+
+
+def test_no_option_id_is_written_into_code_or_templates():
+    """What an option means lives on the option in areas.yaml; code reads it from there."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from advisor.requirements import Requirements
+    from advisor.rulepack import default_root
+
+    pack = load()
+    answers: set[str] = set()  # words that are also answers of the requirements file, such as "backups"
+
+    def walk(model: type[BaseModel]) -> None:
+        for info in model.model_fields.values():
+            for arg in [info.annotation, *typing.get_args(info.annotation)]:
+                for value in typing.get_args(arg) if typing.get_origin(arg) is typing.Literal else ():
+                    answers.add(str(value))
+                if isinstance(arg, type) and issubclass(arg, BaseModel):
+                    walk(arg)
+                for inner in typing.get_args(arg):
+                    if isinstance(inner, type) and issubclass(inner, BaseModel):
+                        walk(inner)
+
+    walk(Requirements)
+    ids = {key for area in pack.areas if not area.open_options for key in area.options}
+    ids -= answers | {NOT_APPLICABLE}
+    ids = {
+        i for i in ids if len(i) > 1
+    }  # one-letter families (m, c, r …) are everywhere in code as other things
+    root = default_root().parent
+    sources = list((root / "advisor").rglob("*.py")) + list((root / "templates").glob("*.jinja"))
+    found = []
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        for option in sorted(ids):
+            if re.search(rf"""["']{re.escape(option)}["']""", text):
+                found.append(f"{path.name}: {option}")
+    assert not found, found
