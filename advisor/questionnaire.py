@@ -15,7 +15,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from advisor.requirements import Dataset, Requirements
+from advisor.requirements import AVAILABILITY_TARGETS, Dataset, Requirements
 
 # ---- the fields, read from the requirements model ---------------------------------------------
 
@@ -94,7 +94,7 @@ def spec(path: str) -> Spec:
         default = NO_DEFAULT
     kind: Kind
     options: tuple[str, ...] = ()
-    enum = (info.json_schema_extra or {}).get("enum") if isinstance(info.json_schema_extra, dict) else None
+    enum = AVAILABILITY_TARGETS if path == "availability.target" else None
     if get_origin(annotation) is Literal:
         kind, options = "choice", tuple(str(a) for a in get_args(annotation))
     elif enum:
