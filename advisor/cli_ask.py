@@ -13,9 +13,11 @@ from typing import Any
 
 import click
 
+from advisor.answer_file import requirements_text
+from advisor.answers import Invalid
 from advisor.cli import handle_errors
 from advisor.errors import AdvisorError, ExitCode
-from advisor.questionnaire import Invalid, Option, Questionnaire, Start, requirements_text
+from advisor.questionnaire import Option, Questionnaire, Start
 
 INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C (128 + SIGINT)
 

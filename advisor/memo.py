@@ -26,12 +26,13 @@ import jinja2
 from markupsafe import Markup, escape
 
 from advisor import diagram as diagrams
+from advisor import fields
 from advisor.errors import AdvisorError
 from advisor.output import OutputExists, write_atomic
 from advisor.result import Decision, Result
 from advisor.result import Reason as ReasonRecord
 from advisor.rulepack import DERIVED_FIELDS, NOT_APPLICABLE, Area, DiagramRole, Option, RulePack
-from advisor.templating import duration, join_and, months, number
+from advisor.templating import join_and
 
 FORMATS = ("markdown", "html", "adr")
 DEFAULT_ADR_FOLDER = "docs/adr"
@@ -209,147 +210,15 @@ def memo_date(option: str | None = None, environ: Mapping[str, str] | None = Non
 
 # ---- plain words for answers --------------------------------------------------------------------
 
-LABELS = {
-    "name": "Name",
-    "workload.type": "Workload type",
-    "workload.environment": "Environment",
-    "workload.stateful": "Keeps state on the servers",
-    "workload.interruptible": "Can be interrupted",
-    "workload.traffic": "Traffic pattern",
-    "workload.lifetime_months": "Expected lifetime",
-    "workload.latency": "Latency need",
-    "workload.task_duration_seconds": "One unit of work takes",
-    "workload.containerized": "Packaged as container images",
-    "workload.needs_os_control": "Needs OS-level control",
-    "workload.protocol": "Protocol",
-    "workload.users": "Where the users are",
-    "compute.vcpus": "vCPUs per server or task",
-    "compute.memory_gib": "Memory per server or task",
-    "compute.bottleneck": "Bottleneck",
-    "compute.cpu_usage": "CPU usage",
-    "compute.accelerator": "Accelerator",
-    "compute.architecture": "CPU architecture",
-    "team.operations": "Operations preference",
-    "team.kubernetes_experience": "Kubernetes experience",
-    "team.portability": "Portability need",
-    "team.cloud_experience": "Cloud experience",
-    "availability.target": "Availability target",
-    "availability.disaster_recovery": "Disaster recovery",
-    "database.model": "Data model",
-    "database.access": "Access pattern",
-    "database.scale": "Scale",
-    "database.global_writes": "Writes in several regions",
-    "database.performance": "Performance need",
-    "processing": "Data processing",
-    "compliance.frameworks": "Compliance frameworks",
-    "compliance.data_residency": "Data residency",
-    "compliance.encryption_at_rest": "Encryption at rest",
-    "compliance.public_facing": "Reachable from the internet",
-    "compliance.ddos_sensitive": "Likely DDoS target",
-    "cost.priority": "Cost priority",
-    "cost.commitment": "Spend commitment",
-    "dataset.usage": "Usage",
-    "dataset.access": "Read",
-    "dataset.retrieval": "Must come back within",
-    "dataset.retention_days": "Kept for",
-    "dataset.size_gb": "Size",
-    "dataset.reproducible": "Can be regenerated",
-    "dataset.shared_by_instances": "Shared by many servers",
-}
-SECTIONS = [
-    ("Workload", "workload"),
-    ("Compute", "compute"),
-    ("Team", "team"),
-    ("Availability", "availability"),
-    ("Database", "database"),
-    ("Data processing", "processing"),
-    ("Compliance and security", "compliance"),
-    ("Cost", "cost"),
-]
-WORDS = {
-    "web_app": "web application",
-    "api": "API",
-    "ml_training": "ML training",
-    "ml_inference": "ML inference",
-    "hpc": "HPC",
-    "ci_build": "CI builds",
-    "nosql_database": "NoSQL database",
-    "in_memory_database": "in-memory database",
-    "http": "HTTP",
-    "tcp": "TCP",
-    "udp": "UDP",
-    "x86_64": "x86-64",
-    "arm64": "Arm64",
-    "gpu": "GPU",
-    "gpu_training": "GPU training",
-    "gpu_inference": "GPU inference",
-    "storage_io": "storage I/O",
-    "key_value": "key-value",
-    "read_heavy": "read-heavy",
-    "write_heavy": "write-heavy",
-    "ultra_low": "ultra-low",
-    "one_year": "one year",
-    "three_years": "three years",
-    "batch_etl": "batch ETL",
-    "real_time_stream": "real-time stream",
-    "pci_dss": "PCI DSS",
-    "hipaa": "HIPAA",
-    "gdpr": "GDPR",
-    "soc2": "SOC 2",
-    "fedramp": "FedRAMP",
-    "iso27001": "ISO 27001",
-    "sec_17a_4": "SEC 17a-4",
-    "ml_training_data": "ML training data",
-    "full_control": "full control",
-    "multi_cloud": "multi-cloud",
-    "backup_restore": "backup and restore",
-    "active_passive": "active-passive",
-    "active_active": "active-active",
-    "restartable": "yes, restartable",
-    "checkpointed": "yes, checkpointed",
-    "no": "no",
-    "none": "none",
-    "regional": "in one region",
-    "global": "around the world",
-}
+# The labels, groups and value words come from the requirements model's fields (advisor.fields).
+LABELS = fields.labels()
+SECTIONS = fields.sections()
+WORDS = fields.value_words()
 
 
 def words(path: str, value: Any) -> str:
     """An answer as a reader would say it: "3 years", "99.95%", "PCI DSS", "yes"."""
-    leaf = path.rsplit(".", 1)[-1]
-    if value is None:
-        if leaf == "data_residency":
-            return "anywhere"
-        if leaf == "encryption_at_rest":
-            return "when a framework requires it"
-        return "not given"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return join_and([words(path, v) for v in value]) if value else "none"
-    if leaf == "target":
-        return f"{float(value):g}%"
-    if leaf == "lifetime_months":
-        return months(int(value))
-    if leaf == "task_duration_seconds":
-        return duration(value)
-    if leaf == "memory_gib":
-        return f"{number(value)} GiB"
-    if leaf == "size_gb":
-        return f"{number(value)} GB"
-    if leaf in ("retention_days",):
-        days = int(value)
-        return (
-            f"{days // 365} year{'s' if days // 365 != 1 else ''}"
-            if days % 365 == 0
-            else f"{number(days)} days"
-        )
-    if isinstance(value, (int, float)):
-        return number(value)
-    text = str(value)
-    if text in WORDS:
-        return WORDS[text]
-    return text.replace("_", " ")
+    return fields.words(path, value)
 
 
 # ---- the view model ---------------------------------------------------------------------------

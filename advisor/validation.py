@@ -8,11 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from advisor import fields
 from advisor.errors import InvalidRequirements, Problem
 from advisor.loading import Document, dotted
-from advisor.requirements import Dataset, Requirements
+from advisor.requirements import Requirements
 
 
 @dataclass(frozen=True)
@@ -27,26 +28,6 @@ class Profile:
         return self.requirements.model_dump(mode="json")
 
 
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    model: type[BaseModel] | None = Requirements
-    for part in loc:
-        if model is None:
-            return None
-        if isinstance(part, int):
-            continue
-        info = model.model_fields.get(part)
-        if info is None:
-            return None
-        annotation = info.annotation
-        if part == "datasets":
-            model = Dataset
-        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            model = annotation
-        else:
-            model = None
-    return model
-
-
 def _hint(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
@@ -57,7 +38,7 @@ def _describe(error: Mapping[str, Any]) -> tuple[tuple[Any, ...], str]:
     kind = error["type"]
     value = error.get("input")
     if kind == "extra_forbidden":
-        parent = _model_at(loc[:-1])
+        parent = fields.model_at(loc[:-1])
         known = sorted(parent.model_fields) if parent else []
         hint = _hint(str(loc[-1]), known)
         message = "is not a known field" + hint
@@ -119,20 +100,6 @@ def _explicit_paths(data: Mapping[str, Any], prefix: str = "") -> set[str]:
     return paths
 
 
-def _leaf_paths(data: Mapping[str, Any], prefix: str = "") -> set[str]:
-    paths: set[str] = set()
-    for key, value in data.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            paths |= _leaf_paths(value, path + ".")
-        elif key == "datasets" and isinstance(value, list):
-            for index, item in enumerate(value):
-                paths |= _leaf_paths(item, f"{path}[{index}].")
-        else:
-            paths.add(path)
-    return paths
-
-
 def _merge_defaults(data: dict[str, Any], defaults: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
     """Fill answers the user left out from the workload type's defaults (dotted path -> value)."""
     merged = {key: dict(value) if isinstance(value, dict) else value for key, value in data.items()}
@@ -172,7 +139,7 @@ def with_defaults(
         merged, applied = _merge_defaults(data, defaults)
         requirements = Requirements.model_validate(merged)
     explicit = _explicit_paths(data)
-    leaves = _leaf_paths(requirements.model_dump(mode="json"))
+    leaves = fields.leaf_paths(requirements.model_dump(mode="json"))
     defaulted = frozenset(path for path in leaves if path not in explicit and path != "description")
     return Profile(requirements, defaulted, frozenset(applied))
 

@@ -14,20 +14,12 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from advisor.answer_file import scalar
+from advisor.answers import Invalid, parse, spec
 from advisor.cli import cli
 from advisor.loading import parse_yaml
-from advisor.questionnaire import (
-    ADD_ANOTHER,
-    ADD_DATASET,
-    Invalid,
-    Option,
-    Questionnaire,
-    Start,
-    all_questions,
-    parse,
-    scalar,
-    spec,
-)
+from advisor.questionnaire import Option, Questionnaire, Start
+from advisor.questions import ADD_ANOTHER, ADD_DATASET, all_questions
 from advisor.validation import validate
 
 PATH_OF = {q.prompt: q.path for q in all_questions()}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from advisor.questionnaire import all_questions
+from advisor.questions import all_questions
 
 pexpect = pytest.importorskip("pexpect")
 

@@ -144,3 +144,46 @@ def test_schema_comes_from_the_models():
         99.99,
         99.999,
     ]
+
+
+def _described(schema, where, defs, problems):
+    """Walks a schema node: every property needs a description, every enum value its own."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name not in defs:
+            defs.add(name)
+            _described(json_schema()["$defs"][name], name, defs, problems)
+    for name, prop in schema.get("properties", {}).items():
+        if not prop.get("description", "").strip():
+            problems.append(f"{where}.{name}: no description")
+        _described(prop, f"{where}.{name}", defs, problems)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            _described(schema[key], f"{where}[]", defs, problems)
+    for option in schema.get("anyOf", []) + schema.get("oneOf", []):
+        _described(option, where, defs, problems)
+    if "enum" in schema:
+        meanings = schema.get("enumDescriptions", [])
+        if len(meanings) != len(schema["enum"]):
+            problems.append(f"{where}: {len(schema['enum'])} values, {len(meanings)} enumDescriptions")
+        for value, meaning in zip(schema["enum"], meanings, strict=False):
+            if not str(meaning).strip():
+                problems.append(f"{where}: the value {value!r} has no description")
+
+
+def test_the_schema_describes_every_field_and_every_value():
+    problems: list[str] = []
+    _described(json_schema(), "", set(), problems)
+    assert problems == []
+
+
+def test_the_schema_walk_fails_on_an_undescribed_field_or_value():
+    problems: list[str] = []
+    bare = {
+        "properties": {
+            "a": {"enum": ["x", "y"], "enumDescriptions": ["", "why"], "description": "d"},
+            "b": {},
+        }
+    }
+    _described(bare, "", set(), problems)
+    assert problems == [".a: the value 'x' has no description", ".b: no description"]
