@@ -12,7 +12,8 @@ import click
 
 from advisor import __version__
 from advisor.errors import AdvisorError, ExitCode
-from advisor.loading import MAX_BYTES, decode, parse_yaml
+from advisor.limits import MAX_BYTES
+from advisor.loading import decode, parse_yaml
 from advisor.output import write_text
 
 if TYPE_CHECKING:
