@@ -15,7 +15,7 @@ import re
 import secrets
 import shutil
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,8 +36,6 @@ from advisor.templating import duration, join_and, months, number
 FORMATS = ("markdown", "html", "adr")
 DEFAULT_ADR_FOLDER = "docs/adr"
 ADR_INDEX = "README.md"
-# The date of the golden memos in examples/: fixed, so they only change when the design does.
-GOLDEN_DATE = datetime.date(2026, 11, 27)
 
 
 class MemoError(AdvisorError):
@@ -1125,68 +1123,3 @@ def write_folder(folder: Path, files: Mapping[str, str], force: bool = False) ->
     for path, text in zip(targets, files.values(), strict=True):
         write_atomic(path, text.encode("utf-8"), force)
     return targets
-
-
-# ---- the golden memos in examples/ -------------------------------------------------------------
-
-# Every example gets a Markdown memo; these also get the HTML memo and a folder of MADR records.
-FULL_EXAMPLES = ("web-shop",)
-
-
-def golden_files(examples: Path, advisor: Any = None) -> dict[Path, str]:
-    """The memos kept in examples/ as they should be now: path -> text."""
-    if advisor is None:
-        from advisor.api import default_advisor
-
-        advisor = default_advisor()
-    out: dict[Path, str] = {}
-    for path in sorted(examples.glob("*.yaml")):
-        result = advisor.evaluate(path)
-        memo = build(result, advisor.pack, GOLDEN_DATE, path.name)
-        out[examples / f"{path.stem}.memo.md"] = render_markdown(memo)
-        if path.stem in FULL_EXAMPLES:
-            out[examples / f"{path.stem}.memo.html"] = render_html(memo)
-            for name, text in render_adr(memo).items():
-                out[examples / f"{path.stem}.adr" / name] = text
-    return out
-
-
-def golden_paths(examples: Path) -> list[Path]:
-    """The memo files examples/ holds now, whatever produced them."""
-    found = list(examples.glob("*.memo.md")) + list(examples.glob("*.memo.html"))
-    found += [p for p in examples.glob("*.adr/*") if p.is_file()]
-    return sorted(found)
-
-
-def regenerate(examples: Path) -> list[Path]:
-    """Rewrite the golden memos and remove stale ones; returns the paths written."""
-    wanted = golden_files(examples)
-    for stale in set(golden_paths(examples)) - set(wanted):
-        stale.unlink()
-    for folder in examples.glob("*.adr"):
-        if folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-    for path, text in wanted.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text.encode("utf-8"), force=True)
-    return sorted(wanted)
-
-
-def main(argv: Iterable[str] | None = None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="python -m advisor.memo", description="Rebuild the golden memos in examples/."
-    )
-    parser.add_argument(
-        "--regen", action="store_true", required=True, help="rewrite examples/*.memo.* from the templates"
-    )
-    parser.add_argument("--examples", type=Path, default=Path(__file__).resolve().parent.parent / "examples")
-    args = parser.parse_args(list(argv) if argv is not None else None)
-    for path in regenerate(args.examples):
-        print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import golden
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -571,8 +572,8 @@ def test_templates_pass_an_escape_function_to_shared_macros():
 
 
 def test_golden_memos_match_the_templates(advisor):
-    expected = memos.golden_files(EXAMPLES, advisor)
-    on_disk = set(memos.golden_paths(EXAMPLES))
+    expected = golden.golden_files(EXAMPLES, advisor)
+    on_disk = set(golden.golden_paths(EXAMPLES))
     missing = sorted(str(p.relative_to(EXAMPLES)) for p in set(expected) - on_disk)
     stale = sorted(str(p.relative_to(EXAMPLES)) for p in on_disk - set(expected))
     drifted = sorted(
