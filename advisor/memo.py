@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime
 import os
 import re
-import secrets
-import shutil
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,7 +26,6 @@ from markupsafe import Markup, escape
 from advisor import diagram as diagrams
 from advisor.decide import derived_values
 from advisor.errors import AdvisorError
-from advisor.output import OutputExists, write_atomic
 from advisor.result import Decision, Result
 from advisor.rulepack import DERIVED_FIELDS, NOT_APPLICABLE, Area, CompiledRule, Option, RulePack
 from advisor.templating import duration, join_and, months, number
@@ -1087,39 +1084,3 @@ def render(result: Result, pack: RulePack, fmt: str, date: datetime.date, source
     if fmt == "adr":
         return render_adr(memo)
     raise MemoError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
-
-
-# ---- writing a folder of records ---------------------------------------------------------------
-
-
-def write_folder(folder: Path, files: Mapping[str, str], force: bool = False) -> list[Path]:
-    """Write every file into `folder`, all or nothing where the file system allows it.
-
-    A new folder is filled under a temporary name and renamed into place, so it appears complete
-    or not at all. Into an existing folder each file is written atomically, after checking that
-    none would overwrite a file without `force`.
-    """
-    if folder.exists() and not folder.is_dir():
-        raise OutputExists(f"{folder}: exists and is not a folder")
-    targets = [folder / name for name in files]
-    if folder.is_dir() and not force:
-        clashes = [path.name for path in targets if path.exists()]
-        if clashes:
-            shown = ", ".join(clashes[:3]) + (f" and {len(clashes) - 3} more" if len(clashes) > 3 else "")
-            raise OutputExists(f"{folder}: {shown} already exist; pass --force to overwrite them")
-    if not folder.exists():
-        parent = folder.parent if str(folder.parent) else Path(".")
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = parent / f".{folder.name}.{secrets.token_hex(6)}.tmp"
-        staging.mkdir()  # the usual permissions for a new folder (umask applies), unlike mkdtemp's
-        try:
-            for name, text in files.items():
-                write_atomic(staging / name, text.encode("utf-8"))
-            os.rename(staging, folder)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        return targets
-    for path, text in zip(targets, files.values(), strict=True):
-        write_atomic(path, text.encode("utf-8"), force)
-    return targets

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from advisor import diagram as diagrams
 from advisor import memo as memos
+from advisor import output
 from advisor.cli import cli
 from advisor.rulepack import NOT_APPLICABLE
 
@@ -340,7 +341,7 @@ def test_adr_folder_is_written_whole_and_never_over_files(advisor, tmp_path):
 
 def test_a_failure_while_writing_records_leaves_no_folder(tmp_path, monkeypatch):
     calls = {"n": 0}
-    real = memos.write_atomic
+    real = output.write_atomic
 
     def failing(path, data, force=False):
         calls["n"] += 1
@@ -348,10 +349,10 @@ def test_a_failure_while_writing_records_leaves_no_folder(tmp_path, monkeypatch)
             raise OSError("disk full")
         real(path, data, force)
 
-    monkeypatch.setattr(memos, "write_atomic", failing)
+    monkeypatch.setattr(output, "write_atomic", failing)
     files = {f"{n:04d}-x.md": "x\n" for n in range(1, 5)}
     with pytest.raises(OSError):
-        memos.write_folder(tmp_path / "adr", files)
+        output.write_folder(tmp_path / "adr", files)
     assert list(tmp_path.iterdir()) == []
 
 

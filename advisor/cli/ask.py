@@ -13,12 +13,8 @@ from typing import Any
 
 import click
 
-from advisor.cli import handle_errors
 from advisor.errors import AdvisorError, ExitCode
 from advisor.questionnaire import Invalid, Option, Questionnaire, Start, requirements_text
-
-INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C (128 + SIGINT)
-
 
 # ---- numbered choices, one line per answer ------------------------------------------------------
 
@@ -303,7 +299,6 @@ def _memo_renderer(pack: Any, source: str) -> Callable[[Any], str] | None:
     is_flag=True,
     help="Numbered choices and typed answers even in a terminal (for screen readers).",
 )
-@handle_errors
 def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
     """Answer questions about a workload, save them as a requirements file, and show the decisions.
 
@@ -334,7 +329,7 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
         path = _target(asker, path, force, "requirements")
     except KeyboardInterrupt:
         click.echo("\nadvisor: cancelled; nothing was written", err=True)
-        sys.exit(INTERRUPTED)
+        sys.exit(ExitCode.INTERRUPTED)
     except EOFError:
         click.echo("advisor: the input ended before the last question; nothing was written", err=True)
         sys.exit(ExitCode.USAGE)
@@ -359,7 +354,7 @@ def _offer_memo(
         memo_path = _target(asker, saved.with_name(f"{saved.stem}-memo.md"), force, "memo")
     except KeyboardInterrupt:
         click.echo(f"\nadvisor: cancelled; {saved} is saved, no memo was written", err=True)
-        sys.exit(INTERRUPTED)
+        sys.exit(ExitCode.INTERRUPTED)
     except EOFError:  # a script that answered every question but this one: no memo
         return
     write_atomic(memo_path, renderer(result).encode("utf-8"), force=True)
