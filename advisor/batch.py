@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import AdvisorError, InvalidRequirements, Problem
-from advisor.loading import MAX_BYTES, MAX_DEPTH, Document, decode, parse_yaml, read_bytes
+from advisor.limits import MAX_BYTES, MAX_DEPTH, MAX_SHOWN_KEY
+from advisor.loading import Document, decode, parse_yaml, read_bytes
 from advisor.validation import validate
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -221,7 +222,9 @@ def json_document(raw: bytes, source: str) -> Document:
             source, [Problem("", f"is not valid JSON: {error.msg} (column {error.colno})")]
         ) from None
     except _Duplicate as error:
-        key = error.args[0] if len(error.args[0]) <= 60 else error.args[0][:57] + "..."
+        key = error.args[0]
+        if len(key) > MAX_SHOWN_KEY:
+            key = key[: MAX_SHOWN_KEY - 3] + "..."
         raise InvalidRequirements(source, [Problem("", f'gives the key "{key}" twice')]) from None
     except RecursionError:
         raise InvalidRequirements(source, [Problem("", "is nested too deeply")]) from None

@@ -10,6 +10,7 @@ class ExitCode(enum.IntEnum):
     OK = 0
     INTERNAL = 1
     USAGE = 2
+    INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C (128 + SIGINT)
 
 
 @dataclass(frozen=True)

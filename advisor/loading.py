@@ -9,10 +9,8 @@ from typing import Any
 import yaml
 
 from advisor.errors import InvalidRequirements, Problem
+from advisor.limits import MAX_BYTES, MAX_DEPTH, MAX_NODES, MAX_SHOWN_KEY
 
-MAX_BYTES = 1_048_576  # a requirements file is a page of answers, not a data set
-MAX_NODES = 20_000  # counted after expanding aliases, so a "billion laughs" file stops here
-MAX_DEPTH = 32
 # Plain data only: no Python objects, no binary, no sets; timestamps stay (a date is a plain value).
 PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
@@ -255,8 +253,8 @@ def dotted(loc: tuple[Any, ...]) -> str:
             name = str(part)
             if not name.isprintable():  # "\e[2J" in a quoted key must not drive the user's terminal
                 name = name.encode("unicode_escape").decode("ascii")
-            if len(name) > 60:  # a key is the user's text: a 100 KB key must not become a 100 KB message
-                name = name[:57] + "..."
+            if len(name) > MAX_SHOWN_KEY:
+                name = name[: MAX_SHOWN_KEY - 3] + "..."
             out += ("." if out else "") + name
     return out
 

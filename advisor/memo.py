@@ -12,10 +12,8 @@ from __future__ import annotations
 import datetime
 import os
 import re
-import secrets
-import shutil
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +26,6 @@ from markupsafe import Markup, escape
 from advisor import diagram as diagrams
 from advisor import fields
 from advisor.errors import AdvisorError
-from advisor.output import OutputExists, write_atomic
 from advisor.result import Decision, Result
 from advisor.result import Reason as ReasonRecord
 from advisor.rulepack import DERIVED_FIELDS, NOT_APPLICABLE, Area, DiagramRole, Option, RulePack
@@ -37,8 +34,6 @@ from advisor.templating import join_and
 FORMATS = ("markdown", "html", "adr")
 DEFAULT_ADR_FOLDER = "docs/adr"
 ADR_INDEX = "README.md"
-# The date of the golden memos in examples/: fixed, so they only change when the design does.
-GOLDEN_DATE = datetime.date(2026, 11, 27)
 
 
 class MemoError(AdvisorError):
@@ -942,104 +937,3 @@ def render(result: Result, pack: RulePack, fmt: str, date: datetime.date, source
     if fmt == "adr":
         return render_adr(memo)
     raise MemoError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
-
-
-# ---- writing a folder of records ---------------------------------------------------------------
-
-
-def write_folder(folder: Path, files: Mapping[str, str], force: bool = False) -> list[Path]:
-    """Write every file into `folder`, all or nothing where the file system allows it.
-
-    A new folder is filled under a temporary name and renamed into place, so it appears complete
-    or not at all. Into an existing folder each file is written atomically, after checking that
-    none would overwrite a file without `force`.
-    """
-    if folder.exists() and not folder.is_dir():
-        raise OutputExists(f"{folder}: exists and is not a folder")
-    targets = [folder / name for name in files]
-    if folder.is_dir() and not force:
-        clashes = [path.name for path in targets if path.exists()]
-        if clashes:
-            shown = ", ".join(clashes[:3]) + (f" and {len(clashes) - 3} more" if len(clashes) > 3 else "")
-            raise OutputExists(f"{folder}: {shown} already exist; pass --force to overwrite them")
-    if not folder.exists():
-        parent = folder.parent if str(folder.parent) else Path(".")
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = parent / f".{folder.name}.{secrets.token_hex(6)}.tmp"
-        staging.mkdir()  # the usual permissions for a new folder (umask applies), unlike mkdtemp's
-        try:
-            for name, text in files.items():
-                write_atomic(staging / name, text.encode("utf-8"))
-            os.rename(staging, folder)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        return targets
-    for path, text in zip(targets, files.values(), strict=True):
-        write_atomic(path, text.encode("utf-8"), force)
-    return targets
-
-
-# ---- the golden memos in examples/ -------------------------------------------------------------
-
-# Every example gets a Markdown memo; these also get the HTML memo and a folder of MADR records.
-FULL_EXAMPLES = ("web-shop",)
-
-
-def golden_files(examples: Path, advisor: Any = None) -> dict[Path, str]:
-    """The memos kept in examples/ as they should be now: path -> text."""
-    if advisor is None:
-        from advisor.api import default_advisor
-
-        advisor = default_advisor()
-    out: dict[Path, str] = {}
-    for path in sorted(examples.glob("*.yaml")):
-        result = advisor.evaluate(path)
-        memo = build(result, advisor.pack, GOLDEN_DATE, path.name)
-        out[examples / f"{path.stem}.memo.md"] = render_markdown(memo)
-        if path.stem in FULL_EXAMPLES:
-            out[examples / f"{path.stem}.memo.html"] = render_html(memo)
-            for name, text in render_adr(memo).items():
-                out[examples / f"{path.stem}.adr" / name] = text
-    return out
-
-
-def golden_paths(examples: Path) -> list[Path]:
-    """The memo files examples/ holds now, whatever produced them."""
-    found = list(examples.glob("*.memo.md")) + list(examples.glob("*.memo.html"))
-    found += [p for p in examples.glob("*.adr/*") if p.is_file()]
-    return sorted(found)
-
-
-def regenerate(examples: Path) -> list[Path]:
-    """Rewrite the golden memos and remove stale ones; returns the paths written."""
-    wanted = golden_files(examples)
-    for stale in set(golden_paths(examples)) - set(wanted):
-        stale.unlink()
-    for folder in examples.glob("*.adr"):
-        if folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-    for path, text in wanted.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text.encode("utf-8"), force=True)
-    return sorted(wanted)
-
-
-def main(argv: Iterable[str] | None = None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="python -m advisor.memo", description="Rebuild the golden memos in examples/."
-    )
-    parser.add_argument(
-        "--regen", action="store_true", required=True, help="rewrite examples/*.memo.* from the templates"
-    )
-    parser.add_argument("--examples", type=Path, default=Path(__file__).resolve().parent.parent / "examples")
-    args = parser.parse_args(list(argv) if argv is not None else None)
-    for path in regenerate(args.examples):
-        print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

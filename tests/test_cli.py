@@ -86,7 +86,7 @@ def test_bad_usage_exits_2(runner):
 
 
 def test_an_internal_error_exits_1_without_a_traceback(runner, monkeypatch):
-    from advisor import cli as cli_module
+    from advisor.cli import recommend as cli_module
 
     def explode(path):
         raise RuntimeError("boom")
@@ -136,3 +136,84 @@ def test_written_files_get_ordinary_permissions(runner, tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+# ---- the command package: lazy loading, one handler, one writer -----------------------------------
+
+HEAVY = (
+    "durable",
+    "jinja2",
+    "pydantic",
+    "yaml",
+    "questionary",
+    "advisor.engine",
+    "advisor.rulepack",
+    "advisor.api",
+)
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version_load_no_engine_pack_models_or_templates(flag):
+    probe = (
+        "import sys, advisor.cli\n"
+        f"sys.argv = ['advisor', {flag!r}]\n"
+        "try:\n    advisor.cli.main()\nexcept SystemExit:\n    pass\n"
+        f"heavy = {HEAVY!r}\n"
+        "print(sorted(m for m in sys.modules if m in heavy or m.split('.')[0] in heavy), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stdout, done.stderr
+    assert done.stderr.strip() == "[]"
+
+
+def test_import_advisor_is_cheap_and_its_api_arrives_on_use():
+    probe = (
+        "import sys, advisor\n"
+        "assert 'advisor.api' not in sys.modules and 'pydantic' not in sys.modules\n"
+        "from advisor import Advisor, InvalidRequirements, evaluate\n"
+        "assert evaluate.__module__ == 'advisor.api' and Advisor.__module__ == 'advisor.api'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_command_list_summaries_are_the_commands_own():
+    import inspect
+
+    from advisor.cli import COMMANDS
+
+    for name, entry in COMMANDS.items():
+        command = cli.get_command(None, name)  # type: ignore[arg-type]
+        assert command is not None and command.help is not None
+        assert entry.summary == inspect.cleandoc(command.help).split("\n\n")[0].replace("\n", " "), name
+
+
+def test_an_existing_file_or_link_is_never_overwritten_or_written_through(runner, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep\n")
+    link = tmp_path / "out.json"
+    link.symlink_to(victim)
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "nowhere.txt")
+    for target in (link, dangling):
+        refused = runner.invoke(cli, ["recommend", str(EXAMPLE), "-o", str(target)])
+        assert refused.exit_code == 2 and "already exists" in refused.stderr
+    forced = runner.invoke(cli, ["recommend", str(EXAMPLE), "-o", str(link), "--force"])
+    assert forced.exit_code == 0
+    assert victim.read_text() == "keep\n" and not link.is_symlink()
+    assert not (tmp_path / "nowhere.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling.json", "out.json", "victim.txt"]

@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import golden
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from advisor import diagram as diagrams
 from advisor import memo as memos
+from advisor import output
 from advisor.api import default_advisor
 from advisor.cli import cli
 from advisor.rulepack import NOT_APPLICABLE
@@ -342,7 +344,7 @@ def test_adr_folder_is_written_whole_and_never_over_files(advisor, tmp_path):
 
 def test_a_failure_while_writing_records_leaves_no_folder(tmp_path, monkeypatch):
     calls = {"n": 0}
-    real = memos.write_atomic
+    real = output.write_atomic
 
     def failing(path, data, force=False):
         calls["n"] += 1
@@ -350,10 +352,10 @@ def test_a_failure_while_writing_records_leaves_no_folder(tmp_path, monkeypatch)
             raise OSError("disk full")
         real(path, data, force)
 
-    monkeypatch.setattr(memos, "write_atomic", failing)
+    monkeypatch.setattr(output, "write_atomic", failing)
     files = {f"{n:04d}-x.md": "x\n" for n in range(1, 5)}
     with pytest.raises(OSError):
-        memos.write_folder(tmp_path / "adr", files)
+        output.write_folder(tmp_path / "adr", files)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -581,8 +583,8 @@ def test_templates_pass_an_escape_function_to_shared_macros():
 
 
 def test_golden_memos_match_the_templates(advisor):
-    expected = memos.golden_files(EXAMPLES, advisor)
-    on_disk = set(memos.golden_paths(EXAMPLES))
+    expected = golden.golden_files(EXAMPLES, advisor)
+    on_disk = set(golden.golden_paths(EXAMPLES))
     missing = sorted(str(p.relative_to(EXAMPLES)) for p in set(expected) - on_disk)
     stale = sorted(str(p.relative_to(EXAMPLES)) for p in on_disk - set(expected))
     drifted = sorted(

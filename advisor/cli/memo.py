@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from advisor.cli.common import evaluate_path
 from advisor.memo import DEFAULT_ADR_FOLDER, FORMATS
 
 
@@ -34,17 +35,9 @@ from advisor.memo import DEFAULT_ADR_FOLDER, FORMATS
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 def memo(file: str, fmt: str, output: str | None, date: str | None, force: bool) -> None:
     """Render the justified design memo for a requirements FILE (- for standard input)."""
-    # Imported here, not at the top: advisor.cli imports this module to register the command.
-    from advisor.cli import handle_errors
-
-    handle_errors(_run)(file, fmt, output, date, force)
-
-
-def _run(file: str, fmt: str, output: str | None, date: str | None, force: bool) -> None:
     from advisor import memo as memos
     from advisor.api import default_advisor
-    from advisor.cli import evaluate_path
-    from advisor.output import write_text
+    from advisor.output import write_folder, write_text
 
     day = memos.memo_date(date)  # a bad --date or -o fails before any work is done
     if fmt == "adr" and output == "-":
@@ -54,7 +47,7 @@ def _run(file: str, fmt: str, output: str | None, date: str | None, force: bool)
     view = memos.build(result, default_advisor().pack, day, source)
     if fmt == "adr":
         folder = Path(output or DEFAULT_ADR_FOLDER)
-        written = memos.write_folder(folder, memos.render_adr(view), force)
+        written = write_folder(folder, memos.render_adr(view), force)
         click.echo(
             f"advisor: wrote {len(written) - 1} decision records and {memos.ADR_INDEX} to {folder}", err=True
         )

@@ -15,12 +15,8 @@ import click
 
 from advisor.answer_file import requirements_text
 from advisor.answers import Invalid
-from advisor.cli import handle_errors
 from advisor.errors import AdvisorError, ExitCode
 from advisor.questionnaire import Option, Questionnaire, Start
-
-INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C (128 + SIGINT)
-
 
 # ---- numbered choices, one line per answer ------------------------------------------------------
 
@@ -305,7 +301,6 @@ def _memo_renderer(pack: Any, source: str) -> Callable[[Any], str] | None:
     is_flag=True,
     help="Numbered choices and typed answers even in a terminal (for screen readers).",
 )
-@handle_errors
 def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
     """Answer questions about a workload, save them as a requirements file, and show the decisions.
 
@@ -336,7 +331,7 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
         path = _target(asker, path, force, "requirements")
     except KeyboardInterrupt:
         click.echo("\nadvisor: cancelled; nothing was written", err=True)
-        sys.exit(INTERRUPTED)
+        sys.exit(ExitCode.INTERRUPTED)
     except EOFError:
         click.echo("advisor: the input ended before the last question; nothing was written", err=True)
         sys.exit(ExitCode.USAGE)
@@ -361,7 +356,7 @@ def _offer_memo(
         memo_path = _target(asker, saved.with_name(f"{saved.stem}-memo.md"), force, "memo")
     except KeyboardInterrupt:
         click.echo(f"\nadvisor: cancelled; {saved} is saved, no memo was written", err=True)
-        sys.exit(INTERRUPTED)
+        sys.exit(ExitCode.INTERRUPTED)
     except EOFError:  # a script that answered every question but this one: no memo
         return
     write_atomic(memo_path, renderer(result).encode("utf-8"), force=True)
