@@ -7,7 +7,8 @@ test is decided in Python before matching and reaches durable as a flag, because
 network fails (error 303) once many threshold tests hold at once. Every test of a numeric or list
 field is precomputed, whatever its operator.
 
-Run `python -m advisor.operators` to print the operator table of rules/README.md.
+`python -m advisor.operators` prints the operator table of rules/README.md;
+`scripts/regen-operator-table` writes it there.
 """
 
 from __future__ import annotations
@@ -163,6 +164,10 @@ def holds(op: str, answer: Any, value: Any) -> bool:
 
 def is_precomputed(op: str, field_kind: FieldKind) -> bool:
     return field_kind in PRECOMPUTED_KINDS or OPERATORS[op].durable == PRECOMPUTED
+
+
+README_BEGIN = "<!-- operators: generated from advisor/operators.py by scripts/regen-operator-table -->"
+README_END = "<!-- /operators -->"
 
 
 def markdown_table() -> str:
