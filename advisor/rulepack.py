@@ -747,7 +747,7 @@ class _Problems:
 
 
 def _loc(loc: tuple[int | str, ...]) -> str:
-    parts = [str(part) for part in loc if not str(part).startswith("function-")]
+    parts = [str(part) for part in loc if not str(part).startswith("function-") and part != "[key]"]
     if parts[:1] == ["when"]:
         # The tests of `all` are keyed by the field they test; the union's tags are no fields.
         parts = [
@@ -883,6 +883,10 @@ def load(root: Path | None = None) -> RulePack:
         for number, data in enumerate(rule_file.rules):
             name = data.get("id") if isinstance(data, dict) else None
             at = f"{where}: {name if isinstance(name, str) else f'rules[{number}]'}"
+            if isinstance(name, str) and not name.startswith(area.rule_prefix + "."):
+                problems.add(
+                    f"{at}: id", f"rules of {area.id} have ids starting with {area.rule_prefix + '.'!r}"
+                )
             rule = problems.validate(Rule, data, at, context)
             if rule is None:
                 continue
@@ -890,10 +894,6 @@ def load(root: Path | None = None) -> RulePack:
                 if rule_id in seen_ids:
                     problems.add(f"{at}: id", f"{rule_id!r} is already used in {seen_ids[rule_id]}")
                 seen_ids[rule_id] = where
-            if not rule.id.startswith(area.rule_prefix + "."):
-                problems.add(
-                    f"{at}: id", f"rules of {area.id} have ids starting with {area.rule_prefix + '.'!r}"
-                )
             if not rule.when.tests():
                 problems.add(f"{at}: when", "a rule needs at least one condition")
             _check_effect(rule, area, f"{at}: effect", problems)
