@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor import operators
 from advisor.result import (
     Alternative,
     Assumed,
@@ -55,28 +56,7 @@ def _lookup(path: str, roots: dict[str, Any]) -> Any:
 
 
 def _holds(test: Clause, value: Any) -> bool:
-    op, expected = test.op, test.value
-    if op == "eq":
-        return value == expected
-    if op == "ne":
-        return value != expected
-    if op == "in":
-        return value in expected
-    if op == "not_in":
-        return value not in expected
-    if op == "gt":
-        return value > expected
-    if op == "gte":
-        return value >= expected
-    if op == "lt":
-        return value < expected
-    if op == "lte":
-        return value <= expected
-    if op == "contains":
-        return expected in value
-    if op == "not_contains":
-        return expected not in value
-    raise ValueError(f"unknown operator {op}")
+    return operators.holds(test.op, value, test.value)
 
 
 def _nest(flat: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from advisor.errors import EngineError, EngineUnavailable
 from advisor.install import repair_advice
+from advisor.operators import OPERATORS, PRECOMPUTED
 from advisor.rulepack import Clause, CompiledRule, RulePack
 
 try:
@@ -61,16 +62,15 @@ class _Host(durable.Host):
 
 
 def _test(clause: Clause, flag_index: dict[Clause, int]) -> dict[str, Any]:
-    if clause.op.startswith("flag:"):
+    if clause.precomputed:
         return {f"flag.t{flag_index[clause.value]}": True}
+    translation = OPERATORS[clause.op].durable
+    if translation == PRECOMPUTED:  # the pack loader flags these first
+        raise EngineError(f"operator {clause.op} reached the engine")
     values = clause.value if isinstance(clause.value, list) else [clause.value]
-    if clause.op in ("eq", "in"):
-        tests = [{clause.field: v} for v in values]
-        return tests[0] if len(tests) == 1 else {"$or": tests}
-    if clause.op in ("ne", "not_in"):
-        tests = [{"$neq": {clause.field: v}} for v in values]
-        return tests[0] if len(tests) == 1 else {"$and": tests}
-    raise EngineError(f"operator {clause.op} reached the engine")  # the pack loader rejects it first
+    test = translation["test"]
+    tests = [{clause.field: v} if test == "$eq" else {test: {clause.field: v}} for v in values]
+    return tests[0] if len(tests) == 1 else {translation["join"]: tests}
 
 
 def compile_ruleset(pack: RulePack) -> dict[str, Any]:

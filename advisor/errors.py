@@ -60,4 +60,11 @@ class EngineUnavailable(AdvisorError, ImportError):
 
 
 class RulePackError(Exception):
-    """A rule file is malformed: a defect of the rule pack, not of the user's input."""
+    """A rule file is malformed: a defect of the rule pack, not of the user's input.
+
+    `problems` lists every problem found, each naming its file, the rule id and the field.
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems if problems is not None else [message]

@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import jinja2
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    RootModel,
+    Tag,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from advisor import templating
+from advisor import operators, templating
 from advisor.errors import RulePackError
-from advisor.requirements import Dataset, Requirements
+from advisor.operators import FieldKind
+from advisor.requirements import Dataset, Requirements, WorkloadType
 
 Confidence = Literal["high", "medium", "low"]
 CONFIDENCE_ORDER = ("low", "medium", "high")
@@ -118,6 +133,9 @@ class Area(Strict):
     )
     scope: Literal["workload", "dataset"] = "workload"
     kind: Literal["choice", "set"] = "choice"
+    rule_prefix: str = Field(
+        pattern=r"^[a-z0-9]+$", description="Every rule id of the area starts with it: `purchase.`."
+    )
     options: dict[str, Option]
     fallback: str | None = None
     fallback_reason: str = ""
@@ -161,126 +179,6 @@ class AreasFile(Strict):
                 )
             seen[area.record] = area.id
         return self
-
-
-# ---- rules -----------------------------------------------------------------------------------
-
-Scalar = str | bool | int | float
-Operand = Scalar | list[Scalar]
-OPERATORS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "not_contains")
-
-
-@dataclass(frozen=True)
-class Clause:
-    """One test of one field: `field op value`. Values naming a fact (fact:ID) are resolved at load."""
-
-    field: str
-    op: str
-    value: Any
-
-
-class Effect(Strict):
-    choose: str | None = None
-    favor: str | None = None
-    disfavor: str | None = None
-    exclude: str | None = None
-    not_applicable: bool | None = None
-    propose: str | None = None
-    warn: bool | None = None
-    weight: float | None = None
-    details: dict[str, str] = Field(
-        default_factory=dict, description="Templates shown with the decision when its option wins."
-    )
-    advice: list[str] = Field(
-        default_factory=list, description="Templates of follow-up advice when its option wins."
-    )
-
-    @model_validator(mode="after")
-    def _one_verb(self) -> Effect:
-        verbs = [
-            v
-            for v in ("choose", "favor", "disfavor", "exclude", "not_applicable", "propose", "warn")
-            if getattr(self, v) not in (None, False)
-        ]
-        if len(verbs) != 1:
-            raise ValueError(
-                "an effect has exactly one of choose, favor, disfavor, exclude, not_applicable, propose, warn"
-            )
-        if self.weight is not None and verbs[0] not in DEFAULT_WEIGHTS:
-            raise ValueError("weight goes with choose, favor or disfavor")
-        return self
-
-    @cached_property
-    def verb(self) -> str:
-        return next(
-            v
-            for v in ("choose", "favor", "disfavor", "exclude", "not_applicable", "propose", "warn")
-            if getattr(self, v) not in (None, False)
-        )
-
-    @cached_property
-    def option(self) -> str | None:
-        value = getattr(self, self.verb)
-        return value if isinstance(value, str) else None
-
-    @cached_property
-    def score(self) -> float:
-        if self.weight is not None:
-            return self.weight if self.verb != "disfavor" else -abs(self.weight)
-        return DEFAULT_WEIGHTS.get(self.verb, 0)
-
-
-class RuleExamples(Strict):
-    """Scenarios next to the rule: partial requirements that must fire it, and ones that must not.
-
-    A scenario may carry `expect: {area: option}` (dataset areas: the first dataset's decision).
-    """
-
-    fires: list[dict[str, Any]] = Field(min_length=1)
-    quiet: list[dict[str, Any]] = Field(min_length=1)
-
-
-class Rule(Strict):
-    id: str = Field(pattern=r"^[a-z0-9]+(\.[a-z0-9_]+(-[a-z0-9_]+)*)+$")
-    title: str = Field(min_length=8, max_length=140, description="The recommended end state.")
-    when: dict[str, Any] = Field(default_factory=dict)
-    effect: Effect
-    confidence: Confidence = "high"
-    rationale: str = Field(min_length=20)
-    tradeoffs: list[str] = Field(default_factory=list)
-    reference: str = Field(pattern=r"^https://")
-    aliases: list[str] = Field(default_factory=list, description="Old ids that still name this rule.")
-    examples: RuleExamples
-
-    @field_validator("title")
-    @classmethod
-    def _no_ensure(cls, title: str) -> str:
-        if title.lower().startswith("ensure"):
-            raise ValueError('states the end state, not "Ensure ..."')
-        return title
-
-
-class RuleFile(Strict):
-    area: str
-    rules: list[Rule] = Field(min_length=1)
-
-
-@dataclass
-class CompiledRule:
-    rule: Rule
-    area: Area
-    index: int
-    path: str  # the file it came from, relative to the pack
-    clauses: list[Clause]  # all must hold
-    any_of: list[list[Clause]]  # each group: one of its clauses must hold
-
-    @property
-    def id(self) -> str:
-        return self.rule.id
-
-    def fields(self) -> list[str]:
-        seen = [c.field for c in self.clauses] + [c.field for group in self.any_of for c in group]
-        return list(dict.fromkeys(seen))
 
 
 # ---- the fields rules may test ---------------------------------------------------------------
@@ -327,6 +225,439 @@ def _field_kinds() -> dict[str, str]:
 
 
 FIELD_KINDS = _field_kinds()
+
+
+# ---- rules -----------------------------------------------------------------------------------
+
+Scalar = str | bool | int | float
+Operand = Scalar | list[Scalar]
+FLAG = "flag:"  # the op of a precomputed test; its value is the test itself
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One test of one field: `field op value`. Values naming a fact (fact:ID) are resolved at load.
+
+    A test that is computed before matching (see advisor.operators) is wrapped: op `flag:<op>`,
+    value the test itself, and reaches the engine as a flag.
+    """
+
+    field: str
+    op: str
+    value: Any
+
+    @property
+    def precomputed(self) -> bool:
+        return self.op.startswith(FLAG)
+
+
+def field_kind(name: str) -> FieldKind | None:
+    """The kind of a field rules may test, or None for a field they cannot."""
+    if name.startswith("decision."):
+        return "decision"
+    kind = FIELD_KINDS.get(name)
+    return cast("FieldKind", kind) if kind is not None else None
+
+
+def _test_of(item: Any) -> Any:
+    # `field: value` or `field: {op: value}`, as written in a rule file, to a test's fields.
+    if not isinstance(item, dict) or (set(item) >= {"field", "op"}):
+        return item  # a test already, or something the test models reject
+    if len(item) != 1:
+        raise ValueError("each test is one field: `field: value` or `field: {op: value}`")
+    ((name, spec),) = item.items()
+    if isinstance(spec, dict):
+        if len(spec) != 1:
+            raise ValueError(f"{name}: one operator per field (use any: for alternatives)")
+        ((op, value),) = spec.items()
+    else:
+        op, value = operators.DEFAULT, spec
+    return {"field": name, "op": op, "value": value}
+
+
+def _scalar(value: Any) -> Any:
+    if value is not None and not isinstance(value, Scalar):
+        raise ValueError("takes a single value (in: and not_in: take a list)")
+    return value
+
+
+def _values(value: Any) -> Any:
+    if not isinstance(value, list) or not value:
+        raise ValueError("takes a list of values")
+    for item in value:
+        _scalar(item)
+    return value
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("takes a number or fact:ID")
+    return value
+
+
+def _item(value: Any) -> Any:
+    if value is None or not isinstance(value, Scalar):
+        raise ValueError("takes one item of the list")
+    return value
+
+
+class _Test(Strict):
+    field: str
+    op: str
+    value: Any  # each value kind's model below checks it
+    facts: tuple[str, ...] = Field((), description="The facts (fact:ID) its value quotes, resolved at load.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _resolve_facts(cls, data: Any, info: ValidationInfo) -> Any:
+        facts = (info.context or {}).get("facts")
+        if not isinstance(data, dict) or facts is None or data.get("facts"):
+            return data
+        quoted: list[str] = []
+
+        def resolve(value: Any) -> Any:
+            if isinstance(value, list):
+                return [resolve(v) for v in value]
+            if isinstance(value, str) and value.startswith("fact:"):
+                if value[5:] not in facts:
+                    raise ValueError(f"refers to unknown fact {value[5:]!r}")
+                quoted.append(value)
+                return facts[value[5:]].value
+            return value
+
+        value = resolve(data.get("value"))
+        return {**data, "value": value, "facts": tuple(quoted)} if quoted else data
+
+    @field_validator("field")
+    @classmethod
+    def _known_field(cls, name: str) -> str:
+        if field_kind(name) is None:
+            raise ValueError(f"tests unknown field {name!r}")
+        return name
+
+    @model_validator(mode="after")
+    def _fits_field(self) -> _Test:
+        kind = field_kind(self.field)
+        allowed = operators.OPERATORS[self.op].fields
+        if kind not in allowed:
+            raise ValueError(
+                f"{self.op} needs a {' or '.join(sorted(allowed))} field; {self.field} is {kind}"
+            )
+        return self
+
+    @property
+    def kind(self) -> FieldKind:
+        return cast("FieldKind", field_kind(self.field))
+
+
+class ScalarTest(_Test):
+    value: Annotated[Any, AfterValidator(_scalar)]
+
+
+class ListTest(_Test):
+    value: Annotated[Any, AfterValidator(_values)]
+
+
+class NumberTest(_Test):
+    value: Annotated[Any, AfterValidator(_number)]
+
+
+class ItemTest(_Test):
+    value: Annotated[Any, AfterValidator(_item)]
+
+
+def _value_kind(data: Any) -> str | None:
+    op = data.get("op") if isinstance(data, dict) else getattr(data, "op", None)
+    entry = operators.OPERATORS.get(op) if isinstance(op, str) else None
+    return entry.value if entry else None
+
+
+# A test of one field: which model checks it follows from its operator's value kind in the table.
+Test = Annotated[
+    Annotated[ScalarTest, Tag("scalar")]
+    | Annotated[ListTest, Tag("list")]
+    | Annotated[NumberTest, Tag("number")]
+    | Annotated[ItemTest, Tag("item")],
+    Discriminator(
+        _value_kind,
+        custom_error_type="unknown_operator",
+        custom_error_message="unknown operator; known: " + ", ".join(operators.OPERATORS),
+    ),
+    BeforeValidator(_test_of),
+]
+TEST_MODELS: dict[str, type[_Test]] = {
+    "scalar": ScalarTest,
+    "list": ListTest,
+    "number": NumberTest,
+    "item": ItemTest,
+}
+_OLD_GROUP = re.compile(r"^any_[0-9]+$")  # any_2, any_3: the old spelling of further groups
+
+
+class When(Strict):
+    """A rule's conditions: every test of `all` holds, and in each group of `any_of` one test holds.
+
+    In a rule file `when:` is a mapping: `field: value` or `field: {op: value}` for each test of
+    `all`; `any:` one group (a list of one-field tests); `any_of:` a list of such groups. `any_2:`,
+    `any_3:` ... are the old spelling of further groups and still load.
+    """
+
+    all: dict[str, Test] = Field(default_factory=dict)
+    any_of: list[Annotated[list[Test], Field(min_length=1)]] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_rule_file(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "all" in data:
+            return data
+        tests: dict[str, Any] = {}
+        groups: list[Any] = []
+        for name, spec in data.items():
+            if name == "any" or _OLD_GROUP.match(str(name)):
+                groups.append(spec)
+            elif name == "any_of":
+                groups.extend(spec if isinstance(spec, list) else [spec])
+            else:
+                tests[name] = {name: spec}
+        return {"all": tests, "any_of": groups}
+
+    def tests(self) -> list[_Test]:
+        return [*self.all.values(), *(t for group in self.any_of for t in group)]
+
+
+class Effect(Strict):
+    choose: str | None = None
+    favor: str | None = None
+    disfavor: str | None = None
+    exclude: str | None = None
+    not_applicable: bool | None = None
+    propose: str | None = None
+    warn: bool | None = None
+    weight: float | None = Field(
+        None, gt=0, description="Overrides the verb's weight; disfavor makes it negative."
+    )
+    details: dict[str, str] = Field(
+        default_factory=dict, description="Templates shown with the decision when its option wins."
+    )
+    advice: list[str] = Field(
+        default_factory=list, description="Templates of follow-up advice when its option wins."
+    )
+
+    @model_validator(mode="after")
+    def _one_verb(self) -> Effect:
+        verbs = [
+            v
+            for v in ("choose", "favor", "disfavor", "exclude", "not_applicable", "propose", "warn")
+            if getattr(self, v) not in (None, False)
+        ]
+        if len(verbs) != 1:
+            raise ValueError(
+                "an effect has exactly one of choose, favor, disfavor, exclude, not_applicable, propose, warn"
+            )
+        if self.weight is not None and verbs[0] not in DEFAULT_WEIGHTS:
+            raise ValueError("weight goes with choose, favor or disfavor")
+        return self
+
+    @cached_property
+    def verb(self) -> str:
+        return next(
+            v
+            for v in ("choose", "favor", "disfavor", "exclude", "not_applicable", "propose", "warn")
+            if getattr(self, v) not in (None, False)
+        )
+
+    @cached_property
+    def option(self) -> str | None:
+        value = getattr(self, self.verb)
+        return value if isinstance(value, str) else None
+
+    @cached_property
+    def score(self) -> float:
+        if self.weight is not None:
+            return self.weight if self.verb != "disfavor" else -self.weight
+        return DEFAULT_WEIGHTS.get(self.verb, 0)
+
+
+class RuleExamples(Strict):
+    """Scenarios next to the rule: partial requirements that must fire it, and ones that must not.
+
+    A scenario may carry `expect: {area: option}` (dataset areas: the first dataset's decision).
+    """
+
+    fires: list[dict[str, Any]] = Field(min_length=1)
+    quiet: list[dict[str, Any]] = Field(min_length=1)
+
+
+class Rule(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(\.[a-z0-9_]+(-[a-z0-9_]+)*)+$")
+    title: str = Field(min_length=8, max_length=140, description="The recommended end state.")
+    when: When = Field(default_factory=lambda: When())
+    effect: Effect
+    confidence: Confidence = "high"
+    rationale: str = Field(min_length=20)
+    tradeoffs: list[str] = Field(default_factory=list)
+    reference: str = Field(pattern=r"^https://")
+    aliases: list[str] = Field(default_factory=list, description="Old ids that still name this rule.")
+    examples: RuleExamples
+
+    @field_validator("title")
+    @classmethod
+    def _no_ensure(cls, title: str) -> str:
+        if title.lower().startswith("ensure"):
+            raise ValueError('states the end state, not "Ensure ..."')
+        return title
+
+
+class RuleFile(Strict):
+    """A file of rules: its area, and the rules, each validated on its own so every problem is told."""
+
+    area: str
+    rules: list[Any] = Field(min_length=1)
+
+
+@dataclass
+class CompiledRule:
+    rule: Rule
+    area: Area
+    index: int
+    path: str  # the file it came from, relative to the pack
+    clauses: list[Clause]  # all must hold
+    any_of: list[list[Clause]]  # each group: one of its clauses must hold
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    def fields(self) -> list[str]:
+        seen = [c.field for c in self.clauses] + [c.field for group in self.any_of for c in group]
+        return list(dict.fromkeys(seen))
+
+
+# ---- tables and defaults ---------------------------------------------------------------------
+
+Https = Annotated[str, Field(pattern=r"^https://")]
+Size = tuple[Annotated[int, Field(ge=1)], Annotated[float, Field(gt=0)]]  # [vCPUs, GiB of memory]
+
+
+class InstanceFamily(Strict):
+    names: dict[Literal["arm64", "x86_64"], str] = Field(min_length=1)
+    sizes: dict[str, Size] = Field(min_length=1)
+    sizes_by_name: dict[str, dict[str, Size]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _names_known(self) -> InstanceFamily:
+        unknown = set(self.sizes_by_name) - set(self.names.values())
+        if unknown:
+            raise ValueError(f"sizes_by_name names no family name of this family: {sorted(unknown)}")
+        return self
+
+
+class InstanceTypesTable(Strict):
+    as_of: datetime.date
+    families: dict[str, InstanceFamily] = Field(min_length=1)
+
+
+class Region(Strict):
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    best_for: str = Field(min_length=1)
+    reference: Https
+    place: str = Field(min_length=1)
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    eu: bool
+    opt_in: bool
+    partition: Literal["aws", "aws-cn"]
+
+
+class Country(Strict):
+    name: str = Field(min_length=1)
+    region: str
+    gdpr_area: bool = False
+    alias_of: str | None = None
+    why: str = ""
+
+
+class RegionsTable(Strict):
+    source: Https
+    as_of: datetime.date
+    options: dict[str, Region] = Field(min_length=1)
+    countries: dict[str, Country]
+
+    @model_validator(mode="after")
+    def _references_known(self) -> RegionsTable:
+        for code, country in self.countries.items():
+            if country.region not in self.options:
+                raise ValueError(f"countries.{code}: {country.region!r} is not one of the options")
+            if country.alias_of is not None and country.alias_of not in self.countries:
+                raise ValueError(f"countries.{code}: alias_of {country.alias_of!r} is not a country")
+        return self
+
+
+class Pillar(Strict):
+    title: str = Field(min_length=1)
+    reference: Https
+
+
+class PillarsTable(Strict):
+    """The Well-Architected pillars; which an option serves is said on the option (areas.yaml)."""
+
+    pillars: dict[str, Pillar] = Field(min_length=1)
+
+
+# Every table under tables/ is checked at load by its model; a table without one is an error.
+TABLE_MODELS: dict[str, type[Strict]] = {
+    "instance_types": InstanceTypesTable,
+    "regions": RegionsTable,
+    "pillars": PillarsTable,
+}
+
+
+def _check_tables(tables: dict[str, Any], areas: dict[str, Area], problems: _Problems) -> None:
+    for name, data in tables.items():
+        where = f"tables/{name}.yaml"
+        model = TABLE_MODELS.get(name)
+        if model is None:
+            problems.add(where, f"no model checks this table: add one to TABLE_MODELS in {__name__}")
+            continue
+        problems.validate(model, data, where)
+
+
+# The answers defaults.yaml may assume: every answer of the requirements but the workload type,
+# the file's own name and version, and the data sets (they have no type-wide defaults).
+DEFAULTABLE = tuple(
+    name
+    for name in FIELD_KINDS
+    if not name.startswith(("derived.", "dataset."))
+    and name not in ("version", "name", "description", "workload.type")
+)
+
+
+class TypeDefaults(RootModel[dict[WorkloadType, dict[str, Any]]]):
+    """defaults.yaml: workload type -> {dotted answer: value}; each value must be a valid answer."""
+
+    @model_validator(mode="after")
+    def _valid_answers(self) -> TypeDefaults:
+        problems: list[str] = []
+        for kind, defaults in self.root.items():
+            document: dict[str, Any] = {"version": 1, "name": "defaults", "workload": {"type": kind}}
+            for path, value in defaults.items():
+                if path not in DEFAULTABLE:
+                    problems.append(f"{kind}.{path}: is not an answer a workload type can assume")
+                    continue
+                section, _, name = path.partition(".")
+                if name:
+                    document.setdefault(section, {})[name] = value
+                else:
+                    document[section] = value
+            try:
+                Requirements.model_validate(document)
+            except ValidationError as error:
+                for problem in error.errors(include_url=False):
+                    loc = ".".join(str(p) for p in problem["loc"] if not str(p).startswith("function-"))
+                    problems.append(f"{kind}.{loc}: {problem['msg'].removeprefix('Value error, ')}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 # ---- the pack --------------------------------------------------------------------------------
@@ -419,67 +750,10 @@ class RulePack:
         return tests
 
 
-def _parse_clause(name: str, spec: Any, where: str, facts: dict[str, Fact]) -> Clause:
-    kind = FIELD_KINDS.get(name)
-    if kind is None and not name.startswith("decision."):
-        raise RulePackError(f"{where}: tests unknown field {name!r}")
-    if isinstance(spec, dict):
-        if len(spec) != 1:
-            raise RulePackError(f"{where}: {name}: one operator per field (use any: for alternatives)")
-        op, value = next(iter(spec.items()))
-    else:
-        op, value = "eq", spec
-    if op not in OPERATORS:
-        raise RulePackError(f"{where}: {name}: unknown operator {op!r}; known: {', '.join(OPERATORS)}")
-    value = _resolve_fact(value, where, facts)
-    if op in ("in", "not_in") and not isinstance(value, list):
-        raise RulePackError(f"{where}: {name}: {op} takes a list")
-    if op in ("gt", "gte", "lt", "lte") and kind != "number":
-        raise RulePackError(f"{where}: {name}: {op} needs a numeric field")
-    if op in ("contains", "not_contains") and kind != "list":
-        raise RulePackError(f"{where}: {name}: {op} needs a list field")
-    if kind in ("number", "list"):
-        # Numeric thresholds and list membership are decided before matching: the engine's
-        # alpha network fails (error 303) once many threshold tests hold at once.
-        return Clause(name, "flag:" + op, Clause(name, op, value))
-    if value is None:
-        value = "none"
-    return Clause(name, op, value)
-
-
-def _resolve_fact(value: Any, where: str, facts: dict[str, Fact]) -> Any:
-    if isinstance(value, list):
-        return [_resolve_fact(v, where, facts) for v in value]
-    if isinstance(value, str) and value.startswith("fact:"):
-        key = value[5:]
-        if key not in facts:
-            raise RulePackError(f"{where}: refers to unknown fact {key!r}")
-        return facts[key].value
-    return value
-
-
-def _compile_when(
-    when: dict[str, Any], where: str, facts: dict[str, Fact]
-) -> tuple[list[Clause], list[list[Clause]]]:
-    clauses: list[Clause] = []
-    groups: list[list[Clause]] = []
-    for name, spec in when.items():
-        if name == "any":
-            if not isinstance(spec, list) or not spec:
-                raise RulePackError(f"{where}: any: takes a list of field tests")
-            group = []
-            for item in spec:
-                if not isinstance(item, dict) or len(item) != 1:
-                    raise RulePackError(f"{where}: each entry of any: is one field test")
-                ((key, value),) = item.items()
-                group.append(_parse_clause(key, value, where, facts))
-            groups.append(group)
-        elif name.startswith("any_"):  # any_2, any_3: further independent groups
-            _, sub_groups = _compile_when({"any": spec}, where, facts)
-            groups.extend(sub_groups)
-        else:
-            clauses.append(_parse_clause(name, spec, where, facts))
-    return clauses, groups
+def _clause(test: _Test) -> Clause:
+    if operators.is_precomputed(test.op, test.kind):
+        return Clause(test.field, FLAG + test.op, Clause(test.field, test.op, test.value))
+    return Clause(test.field, test.op, "none" if test.value is None else test.value)
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: start-up is user-visible
@@ -492,13 +766,44 @@ def _read_yaml(path: Path) -> Any:
         raise RulePackError(f"{path}: {error}") from None
 
 
-def _pydantic(model: type[BaseModel], data: Any, where: str) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise RulePackError(f"{where}: {loc}: {first['msg']}") from None
+class _Problems:
+    """Every problem of the pack, each naming its file, the rule id (or key) and the field."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.items.append(f"{where}: {message}")
+
+    def validate(self, model: type[BaseModel], data: Any, where: str, context: Any = None) -> Any:
+        """The model, or None after recording every problem pydantic found."""
+        try:
+            return model.model_validate(data, context=context)
+        except ValidationError as error:
+            for problem in error.errors(include_url=False):
+                loc = _loc(problem["loc"])
+                message = problem["msg"].removeprefix("Value error, ")
+                self.add(f"{where}: {loc}" if loc else where, message)
+            return None
+
+    def raise_any(self) -> None:
+        if len(self.items) == 1:
+            raise RulePackError(self.items[0], self.items)
+        if self.items:
+            raise RulePackError(
+                f"{len(self.items)} problems in the rule pack:\n" + "\n".join(f"  {p}" for p in self.items),
+                self.items,
+            )
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    parts = [str(part) for part in loc if not str(part).startswith("function-") and part != "[key]"]
+    if parts[:1] == ["when"]:
+        # The tests of `all` are keyed by the field they test; the union's tags are no fields.
+        parts = [
+            p for i, p in enumerate(parts) if not (i == 1 and p == "all") and p not in (*TEST_MODELS, "field")
+        ]
+    return ".".join(parts)
 
 
 def default_root() -> Path:
@@ -518,20 +823,29 @@ def _template_env() -> jinja2.Environment:
 
 
 def load(root: Path | None = None) -> RulePack:
+    """Load and check the pack; every problem found is reported at once, in one RulePackError."""
     root = root or default_root()
+    problems = _Problems()
     digest = hashlib.sha256()
-    areas_file = _pydantic(AreasFile, _read_yaml(root / "areas.yaml"), str(root / "areas.yaml"))
+    areas_file = problems.validate(AreasFile, _read_yaml(root / "areas.yaml"), "areas.yaml")
+    problems.raise_any()  # everything below is checked against the areas
     areas = {area.id: area for area in areas_file.areas}
     order = {area_id: index for index, area_id in enumerate(areas)}
 
     facts: dict[str, Fact] = {}
     for path in sorted((root / "facts").glob("*.yaml")):
         digest.update(path.read_bytes())
+        where = str(path.relative_to(root))
         data = _read_yaml(path) or {}
+        if not isinstance(data, dict):
+            problems.add(where, "a mapping of fact ids to facts")
+            continue
         for key, value in data.items():
             if key in facts:
-                raise RulePackError(f"{path}: fact {key!r} is defined twice")
-            facts[key] = _pydantic(Fact, value, f"{path}: {key}")
+                problems.add(f"{where}: {key}", "fact is defined twice")
+            fact = problems.validate(Fact, value, f"{where}: {key}")
+            if fact is not None:
+                facts[key] = fact
 
     tables: dict[str, Any] = {}
     for path in sorted((root / "tables").glob("*.yaml")):
@@ -547,7 +861,8 @@ def load(root: Path | None = None) -> RulePack:
         try:
             return text_env.from_string(text).render(facts=facts)
         except jinja2.TemplateError as error:
-            raise RulePackError(f"areas.yaml: {where}: {error}") from None
+            problems.add(f"areas.yaml: {where}", str(error))
+            return text
 
     for area_id, area in list(areas.items()):
         options = {
@@ -569,82 +884,86 @@ def load(root: Path | None = None) -> RulePack:
     for area_id, area in list(areas.items()):
         if area.options_table:
             table = tables.get(area.options_table)
+            where = f"tables/{area.options_table}.yaml"
             if not isinstance(table, dict) or not isinstance(table.get("options"), dict):
-                raise RulePackError(
-                    f"tables/{area.options_table}.yaml: needs an `options` mapping for area {area_id}"
+                problems.add(where, f"needs an `options` mapping for area {area_id}")
+                continue
+            extra = {}
+            for key, value in table["options"].items():
+                data = (
+                    {k: v for k, v in value.items() if k in Option.model_fields}
+                    if isinstance(value, dict)
+                    else value
                 )
-            described = area.option_defaults.model_dump() if area.option_defaults else {}
-            extra = {
-                key: _pydantic(
-                    Option,
-                    {**described, **{k: v for k, v in value.items() if k in Option.model_fields}},
-                    f"tables/{area.options_table}.yaml: {key}",
-                )
-                for key, value in table["options"].items()
-            }
+                if isinstance(data, dict) and area.option_defaults is not None:
+                    data = {**area.option_defaults.model_dump(), **data}
+                option = problems.validate(Option, data, f"{where}: options.{key}")
+                if option is not None:
+                    extra[key] = option
             areas[area_id] = area.model_copy(update={"options": {**area.options, **extra}})
 
+    _check_tables(tables, areas, problems)
     pillar_names = set((tables.get("pillars") or {}).get("pillars") or {})
     for area_id, area in areas.items():
         for key, option in area.options.items():
-            unknown = sorted(set(option.pillars) - pillar_names)
-            if unknown:
-                raise RulePackError(
-                    f"areas.yaml: {area_id}.{key}: pillars: unknown pillar {unknown[0]!r}; "
-                    f"known: {', '.join(sorted(pillar_names))} (tables/pillars.yaml)"
+            for unknown in sorted(set(option.pillars) - pillar_names):
+                problems.add(
+                    f"areas.yaml: {area_id}.options.{key}.pillars",
+                    f"unknown pillar {unknown!r}; known: {', '.join(sorted(pillar_names))} (tables/pillars.yaml)",
                 )
 
     defaults_path = root / "defaults.yaml"
-    type_defaults = _read_yaml(defaults_path) if defaults_path.exists() else {}
+    type_defaults: dict[str, dict[str, Any]] = {}
     if defaults_path.exists():
         digest.update(defaults_path.read_bytes())
+        type_defaults = _read_yaml(defaults_path) or {}
+        problems.validate(TypeDefaults, type_defaults, "defaults.yaml")
 
     templates: dict[str, str] = {}
     rules: list[CompiledRule] = []
     seen_ids: dict[str, str] = {}
     digest.update((root / "areas.yaml").read_bytes())
+    context = {"facts": facts}
     for path in sorted(root.glob("*/*.yaml")):
         if path.parent.name in ("facts", "tables"):
             continue
         digest.update(path.read_bytes())
         where = str(path.relative_to(root))
-        rule_file = _pydantic(RuleFile, _read_yaml(path), where)
+        rule_file = problems.validate(RuleFile, _read_yaml(path), where)
+        if rule_file is None:
+            continue
         if rule_file.area not in areas:
-            raise RulePackError(f"{where}: unknown area {rule_file.area!r}")
+            problems.add(f"{where}: area", f"unknown area {rule_file.area!r}")
+            continue
         if path.parent.name != rule_file.area:
-            raise RulePackError(
-                f"{where}: rules of area {rule_file.area!r} belong in rules/{rule_file.area}/"
+            problems.add(
+                f"{where}: area", f"rules of area {rule_file.area!r} belong in rules/{rule_file.area}/"
             )
         area = areas[rule_file.area]
-        for rule in rule_file.rules:
-            at = f"{where}: {rule.id}"
-            for name in [rule.id, *rule.aliases]:
-                if name in seen_ids:
-                    raise RulePackError(f"{at}: id {name!r} is already used in {seen_ids[name]}")
-                seen_ids[name] = where
-            clauses, groups = _compile_when(rule.when, at, facts)
-            if not clauses and not groups:
-                raise RulePackError(f"{at}: a rule needs at least one condition")
-            _check_effect(rule, area, at)
-            for clause in clauses + [c for g in groups for c in g]:
-                if clause.field.startswith("decision."):
-                    other = clause.field.split(".", 1)[1]
-                    if other not in areas:
-                        raise RulePackError(f"{at}: tests the decision of unknown area {other!r}")
-                    if order[other] >= order[area.id]:
-                        raise RulePackError(f"{at}: tests decision.{other}, which is decided after {area.id}")
-                    if areas[other].scope == "dataset" and area.scope != "dataset":
-                        raise RulePackError(f"{at}: a workload rule cannot test a dataset's decision")
-                    values = clause.value if isinstance(clause.value, list) else [clause.value]
-                    for value in values:
-                        if not areas[other].open_options and value not in areas[other].options:
-                            raise RulePackError(f"{at}: {value!r} is not an option of {other}")
-                elif clause.field.startswith("dataset.") and area.scope != "dataset":
-                    raise RulePackError(f"{at}: only dataset areas can test dataset fields")
-            compiled = CompiledRule(rule, area, len(rules), where, clauses, groups)
-            rules.append(compiled)
+        for number, data in enumerate(rule_file.rules):
+            name = data.get("id") if isinstance(data, dict) else None
+            at = f"{where}: {name if isinstance(name, str) else f'rules[{number}]'}"
+            if isinstance(name, str) and not name.startswith(area.rule_prefix + "."):
+                problems.add(
+                    f"{at}: id", f"rules of {area.id} have ids starting with {area.rule_prefix + '.'!r}"
+                )
+            rule = problems.validate(Rule, data, at, context)
+            if rule is None:
+                continue
+            for rule_id in [rule.id, *rule.aliases]:
+                if rule_id in seen_ids:
+                    problems.add(f"{at}: id", f"{rule_id!r} is already used in {seen_ids[rule_id]}")
+                seen_ids[rule_id] = where
+            if not rule.when.tests():
+                problems.add(f"{at}: when", "a rule needs at least one condition")
+            _check_effect(rule, area, f"{at}: effect", problems)
+            _check_tests(rule.when, area, areas, order, f"{at}: when", problems)
+            clauses = [_clause(test) for test in rule.when.all.values()]
+            groups = [[_clause(test) for test in group] for group in rule.when.any_of]
+            rules.append(CompiledRule(rule, area, len(rules), where, clauses, groups))
             for key, text in _rule_templates(rule):
                 templates[f"{rule.id}:{key}"] = text
+    problems.raise_any()
     return RulePack(
         root,
         areas_file.version,
@@ -658,6 +977,28 @@ def load(root: Path | None = None) -> RulePack:
     )
 
 
+def _check_tests(
+    when: When, area: Area, areas: dict[str, Area], order: dict[str, int], at: str, problems: _Problems
+) -> None:
+    for test in when.tests():
+        where = f"{at}.{test.field}"
+        if test.kind == "decision":
+            other = test.field.split(".", 1)[1]
+            if other not in areas:
+                problems.add(where, f"tests the decision of unknown area {other!r}")
+            elif order[other] >= order[area.id]:
+                problems.add(where, f"tests decision.{other}, which is decided after {area.id}")
+            elif areas[other].scope == "dataset" and area.scope != "dataset":
+                problems.add(where, "a workload rule cannot test a dataset's decision")
+            else:
+                values = test.value if isinstance(test.value, list) else [test.value]
+                for value in values:
+                    if not areas[other].open_options and value not in areas[other].options:
+                        problems.add(where, f"{value!r} is not an option of {other}")
+        elif test.field.startswith("dataset.") and area.scope != "dataset":
+            problems.add(where, "only dataset areas can test dataset fields")
+
+
 def _rule_templates(rule: Rule) -> list[tuple[str, str]]:
     out = [("rationale", rule.rationale)]
     out += [(f"tradeoffs.{i}", t) for i, t in enumerate(rule.tradeoffs)]
@@ -668,23 +1009,23 @@ def _rule_templates(rule: Rule) -> list[tuple[str, str]]:
     return out
 
 
-def _check_effect(rule: Rule, area: Area, at: str) -> None:
+def _check_effect(rule: Rule, area: Area, at: str, problems: _Problems) -> None:
     effect = rule.effect
     verb = effect.verb
     if area.kind == "set":
         if verb not in ("propose", "warn"):
-            raise RulePackError(f"{at}: rules of a set area propose options")
+            problems.add(at, "rules of a set area propose options")
     elif verb == "propose":
-        raise RulePackError(f"{at}: propose is for set areas (controls)")
+        problems.add(at, "propose is for set areas (controls)")
     option = effect.option
     if option is None or "{{" in option:
         if option is not None and not area.open_options:
-            raise RulePackError(f"{at}: only areas with open_options choose by template")
+            problems.add(at, "only areas with open_options choose by template")
         return
     if option not in area.options:
-        raise RulePackError(f"{at}: {option!r} is not an option of {area.id}")
-    if option == NOT_APPLICABLE:
-        raise RulePackError(f"{at}: use `not_applicable: true` for an area that does not apply")
+        problems.add(at, f"{option!r} is not an option of {area.id}")
+    elif option == NOT_APPLICABLE:
+        problems.add(at, "use `not_applicable: true` for an area that does not apply")
 
 
 def check_templates(pack: RulePack) -> None:

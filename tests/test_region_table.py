@@ -15,7 +15,9 @@ COUNTRIES = TABLE["countries"]
 
 
 def _codes(rule_id: str, op: str) -> set[str]:
-    return set(PACK.rule_by_id[rule_id].rule.when["compliance.data_residency"][op])
+    test = PACK.rule_by_id[rule_id].rule.when.all["compliance.data_residency"]
+    assert test.op == op, rule_id
+    return set(test.value)
 
 
 def _home(code: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -31,11 +32,6 @@ def test_every_area_of_the_contract_is_declared():
         "controls",
     }
     assert spec_areas <= set(PACK.area_by_id)
-
-
-def test_rule_ids_name_their_area_family():
-    for rule in PACK.rules:
-        assert rule.path.startswith(rule.area.id + "/"), rule.id
 
 
 def test_every_fact_is_quoted_or_tested_by_some_rule():
@@ -74,31 +70,53 @@ def test_type_defaults_are_valid_answers(advisor, workload_type):
     assert set(result.decisions) == {a.id for a in PACK.areas if a.scope == "workload" and a.kind == "choice"}
 
 
-def test_type_defaults_name_known_types():
-    assert set(PACK.type_defaults) <= set(WorkloadType.__args__)
+# ---- packs that must not load: built in tmp_path from a copy of rules/ ---------------------------
+
+RULE = """\
+area: compute_platform
+rules:
+  - id: {id}
+    title: A rule written for a test of the loader
+    when: {when}
+    effect: {effect}
+    rationale: This rationale is long enough to pass.
+    reference: https://docs.aws.amazon.com/x
+    examples: {{fires: [{{workload: {{type: batch}}}}], quiet: [{{workload: {{type: api}}}}]}}
+"""
 
 
-def test_a_malformed_rule_fails_with_file_and_field(tmp_path):
-    import shutil
-
+@pytest.fixture
+def bad_pack(tmp_path):
     shutil.copytree(PACK.root, tmp_path / "rules")
-    bad = tmp_path / "rules" / "compute_platform" / "zz-bad.yaml"
-    bad.write_text(
-        "area: compute_platform\nrules:\n  - id: compute.bad.rule\n    title: A rule with an unknown field\n"
-        "    when: {workload.typo: batch}\n    effect: {favor: ec2}\n"
-        "    rationale: This rationale is long enough to pass.\n"
-        "    reference: https://docs.aws.amazon.com/x\n"
-        "    examples: {fires: [{workload: {type: batch}}], quiet: [{workload: {type: api}}]}\n"
-    )
+    return tmp_path / "rules"
+
+
+def write_rule(
+    pack, *, id="compute.test.rule", when="{workload.type: batch}", effect="{favor: ec2}", extra=""
+):
+    path = pack / "compute_platform" / "zz-bad.yaml"
+    path.write_text(RULE.format(id=id, when=when, effect=effect) + extra, encoding="utf-8")
+    return path
+
+
+def problems_of(pack) -> list[str]:
+    with pytest.raises(RulePackError) as raised:
+        load(pack)
+    return raised.value.problems
+
+
+def test_a_well_formed_extra_rule_loads(bad_pack):
+    write_rule(bad_pack)  # the baseline the tests below break one field of
+    assert "compute.test.rule" in load(bad_pack).rule_by_id
+
+
+def test_a_malformed_rule_fails_with_file_and_field(bad_pack):
+    write_rule(bad_pack, id="compute.bad.rule", when="{workload.typo: batch}")
     with pytest.raises(
-        RulePackError, match=r"zz-bad.yaml: compute.bad.rule: tests unknown field 'workload.typo'"
+        RulePackError,
+        match=r"zz-bad.yaml: compute.bad.rule: when.workload.typo: tests unknown field 'workload.typo'",
     ):
-        load(tmp_path / "rules")
-
-
-def test_not_applicable_is_never_chosen_by_a_weight():
-    for rule in PACK.rules:
-        assert rule.rule.effect.option != NOT_APPLICABLE, rule.id
+        load(bad_pack)
 
 
 @pytest.mark.parametrize("missing", ["pillars", "confirmation", "diagram"])
@@ -174,3 +192,106 @@ def test_no_option_id_is_written_into_code_or_templates():
             if re.search(rf"""["']{re.escape(option)}["']""", text):
                 found.append(f"{path.name}: {option}")
     assert not found, found
+
+
+def test_an_id_without_its_areas_prefix_fails(bad_pack):
+    write_rule(bad_pack, id="purchase.misfiled.rule")
+    assert problems_of(bad_pack) == [
+        "compute_platform/zz-bad.yaml: purchase.misfiled.rule: id: "
+        "rules of compute_platform have ids starting with 'compute.'"
+    ]
+
+
+@pytest.mark.parametrize(
+    "effect", ["{favor: ec2, weight: 0}", "{disfavor: ec2, weight: -3}", "{choose: ec2, weight: -1}"]
+)
+def test_a_weight_that_is_not_positive_fails(bad_pack, effect):
+    write_rule(bad_pack, effect=effect)
+    (problem,) = problems_of(bad_pack)
+    assert problem.startswith("compute_platform/zz-bad.yaml: compute.test.rule: effect.weight: ")
+    assert "greater than 0" in problem
+
+
+def test_disfavor_scores_its_weight_negatively():
+    scores = {r.rule.effect.verb: r.rule.effect.score for r in PACK.rules if r.rule.effect.weight is None}
+    assert scores["disfavor"] == -3 and scores["favor"] == 3
+    weighted = [
+        r.rule.effect for r in PACK.rules if r.rule.effect.verb == "disfavor" and r.rule.effect.weight
+    ]
+    assert weighted and all(e.score == -e.weight for e in weighted)
+
+
+def test_every_problem_of_a_file_is_reported_at_once(bad_pack):
+    second = RULE.format(id="compute.second.rule", when="{workload.type: {gt: 3}}", effect="{favor: ec2}")
+    write_rule(
+        bad_pack,
+        id="wrong.prefix.rule",
+        effect="{favor: ec2, weight: 0}",
+        extra=second.split("rules:\n", 1)[1],
+    )
+    problems = problems_of(bad_pack)
+    assert len(problems) == 3, problems
+    assert all(p.startswith("compute_platform/zz-bad.yaml: ") for p in problems)
+    assert any("wrong.prefix.rule: effect.weight" in p for p in problems)
+    assert any("wrong.prefix.rule: id: rules of compute_platform" in p for p in problems)
+    assert any(
+        "compute.second.rule: when.workload.type" in p and "gt needs a number field" in p for p in problems
+    )
+
+
+def test_problems_of_several_files_are_reported_together(bad_pack):
+    write_rule(bad_pack, when="{workload.type: {like: batch}}")
+    (bad_pack / "defaults.yaml").write_text("batch: {workload.traffic: sometimes}\n", encoding="utf-8")
+    problems = problems_of(bad_pack)
+    assert [p.split(":")[0] for p in problems] == ["defaults.yaml", "compute_platform/zz-bad.yaml"], problems
+    assert "unknown operator; known: eq, ne, in" in problems[1]
+
+
+def test_the_old_and_new_spellings_of_several_any_groups_compile_alike(bad_pack):
+    old = "{workload.type: batch, any: [processing: batch_etl, derived.has_datasets: true], any_2: [workload.stateful: true, compute.vcpus: {gt: 2}]}"
+    new = "{workload.type: batch, any_of: [[processing: batch_etl, derived.has_datasets: true], [workload.stateful: true, compute.vcpus: {gt: 2}]]}"
+    write_rule(bad_pack, when=old)
+    old_rule = load(bad_pack).rule_by_id["compute.test.rule"]
+    write_rule(bad_pack, when=new)
+    new_rule = load(bad_pack).rule_by_id["compute.test.rule"]
+    assert len(old_rule.any_of) == 2
+    assert (old_rule.clauses, old_rule.any_of) == (new_rule.clauses, new_rule.any_of)
+
+
+@pytest.mark.parametrize(
+    ("defaults", "message"),
+    [
+        ("batchy: {workload.traffic: periodic}", "defaults.yaml: batchy: Input should be 'web_app'"),
+        ("batch: {workload.trafic: periodic}", "defaults.yaml: batch.workload.trafic: is not an answer"),
+        (
+            "batch: {workload.traffic: sometimes}",
+            "defaults.yaml: batch.workload.traffic: Input should be 'steady'",
+        ),
+        ("batch: {compute.vcpus: 0}", "batch.compute.vcpus: Input should be greater than or equal to 1"),
+    ],
+)
+def test_a_bad_defaults_file_fails(bad_pack, defaults, message):
+    (bad_pack / "defaults.yaml").write_text(defaults + "\n", encoding="utf-8")
+    (problem,) = problems_of(bad_pack)
+    assert message in problem, problem
+
+
+def test_a_bad_table_fails(bad_pack):
+    regions = bad_pack / "tables" / "regions.yaml"
+    regions.write_text(
+        regions.read_text(encoding="utf-8").replace("region: eu-central-1}", "region: eu-centre-1}", 1),
+        encoding="utf-8",
+    )
+    sizes = bad_pack / "tables" / "instance_types.yaml"
+    sizes.write_text(
+        sizes.read_text(encoding="utf-8").replace("nano: [2, 0.5]", "nano: [2]", 1), encoding="utf-8"
+    )
+    (bad_pack / "tables" / "unknown.yaml").write_text("a: 1\n", encoding="utf-8")
+    problems = problems_of(bad_pack)
+    assert len(problems) == 3, problems
+    assert problems[0].startswith("tables/instance_types.yaml: families.t.sizes.nano")
+    assert (
+        problems[1].startswith("tables/regions.yaml: ")
+        and "'eu-centre-1' is not one of the options" in problems[1]
+    )
+    assert problems[2].startswith("tables/unknown.yaml: no model checks this table")
