@@ -921,6 +921,25 @@ def render_adr(memo: Memo, root: Path | None = None) -> dict[str, str]:
     return files
 
 
+_RECORD_LINK = re.compile(r"\]\((\d{4}-[a-z0-9-]+\.md)\)")
+
+
+def earlier_records(folder: Path) -> list[str]:
+    """The records an earlier `memo --format adr` wrote into `folder`, as its index lists them.
+
+    Only files the advisor's own index links are ever candidates for removal: a team's hand-written
+    records in the same folder are never touched.
+    """
+    index = folder / ADR_INDEX
+    try:
+        text = index.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    if not text.startswith("# Architecture decisions:") or "by advisor " not in text:
+        return []
+    return list(dict.fromkeys(_RECORD_LINK.findall(text)))
+
+
 def _tidy(text: str) -> str:
     # Templates stay readable with generous blank lines; the output keeps at most one in a row.
     text = re.sub(r"[ \t]+\n", "\n", text)

@@ -16,7 +16,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -200,12 +200,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_folder(folder: Path, files: Mapping[str, str], force: bool = False) -> list[Path]:
+def write_folder(
+    folder: Path, files: Mapping[str, str], force: bool = False, stale: Sequence[str] = ()
+) -> list[Path]:
     """Write every file into `folder`, all or nothing where the file system allows it.
 
     A new folder is filled under a temporary name and renamed into place, so it appears complete
     or not at all. Into an existing folder each file is written atomically, after checking that
-    none would overwrite a file without `force`.
+    none would overwrite a file without `force`; with `force`, the `stale` files (names in the
+    folder that an earlier run wrote and this one does not) are removed afterwards.
     """
     if folder.exists() and not folder.is_dir():
         raise OutputExists(f"{folder}: exists and is not a folder")
@@ -230,4 +233,9 @@ def write_folder(folder: Path, files: Mapping[str, str], force: bool = False) ->
         return targets
     for path, text in zip(targets, files.values(), strict=True):
         write_atomic(path, text.encode("utf-8"), force)
+    if force:
+        for name in stale:
+            old = folder / name
+            if name not in files and Path(name).name == name and old.is_file() and not old.is_symlink():
+                old.unlink()
     return targets

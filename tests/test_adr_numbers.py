@@ -63,3 +63,32 @@ def test_numbers_come_from_the_areas_record_and_the_dataset_place(advisor):
             else (int(key.split(":")[1]) + 1) * 100 + area.record
         )
         assert filename.startswith(f"{number:04d}-"), (key, filename)
+
+
+def test_force_into_an_existing_folder_leaves_no_stale_records_and_keeps_the_teams_own(tmp_path):
+    from click.testing import CliRunner
+
+    from advisor.cli import cli
+
+    folder = tmp_path / "adr"
+    containers = tmp_path / "a.yaml"
+    containers.write_text("version: 1\nname: orders\nworkload: {type: web_app, containerized: true}\n")
+    plain = tmp_path / "b.yaml"
+    plain.write_text("version: 1\nname: orders\nworkload: {type: web_app, containerized: false}\n")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["memo", str(containers), "--format", "adr", "-o", str(folder)])
+    assert first.exit_code == 0, first.output
+    before = {p.name for p in folder.iterdir()}
+    (folder / "0042-use-postgres.md").write_text("# Our own record\n")  # written by the team
+    again = runner.invoke(cli, ["memo", str(plain), "--format", "adr", "-o", str(folder), "--force"])
+    assert again.exit_code == 0, again.output
+    after = {p.name for p in folder.iterdir()}
+    expected = set(memos.render_adr(memos.build(_advisor().evaluate(plain), _advisor().pack, DATE)))
+    assert after == expected | {"0042-use-postgres.md"}
+    assert before - after  # some record of the first design no longer applies, and it is gone
+
+
+def _advisor():
+    from advisor.api import default_advisor
+
+    return default_advisor()

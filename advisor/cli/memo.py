@@ -47,7 +47,7 @@ def memo(file: str, fmt: str, output: str | None, date: str | None, force: bool)
     view = memos.build(result, default_advisor().pack, day, source)
     if fmt == "adr":
         folder = Path(output or DEFAULT_ADR_FOLDER)
-        written = write_folder(folder, memos.render_adr(view), force)
+        written = write_folder(folder, memos.render_adr(view), force, memos.earlier_records(folder))
         click.echo(
             f"advisor: wrote {len(written) - 1} decision records and {memos.ADR_INDEX} to {folder}", err=True
         )
