@@ -51,6 +51,10 @@ class InvalidRequirements(AdvisorError, ValueError):
         return [{"path": p.path, "message": p.message, "line": p.line} for p in self.problems]
 
 
+class MemoError(AdvisorError):
+    """A memo cannot be produced as asked (bad date, templates missing, output refused)."""
+
+
 class EngineError(Exception):
     """The rule engine failed on one profile; the profile gets an error, the engine stays usable."""
 

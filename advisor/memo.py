@@ -12,20 +12,36 @@ from __future__ import annotations
 import datetime
 import os
 import re
-import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from advisor import diagram as diagrams
 from advisor import fields
-from advisor.errors import AdvisorError
+from advisor.errors import MemoError
+from advisor.markup import after_because, html_code, md, mermaid, oneline, plain, slug, url
+from advisor.memo_view import (
+    AlternativeView,
+    Answer,
+    AnswerGroup,
+    AssumptionView,
+    Cause,
+    ControlView,
+    DatasetView,
+    DecisionView,
+    Link,
+    Memo,
+    OptionView,
+    PillarSummary,
+    PillarView,
+    Reason,
+    SummaryRow,
+)
 from advisor.result import Decision, Result
 from advisor.result import Reason as ReasonRecord
 from advisor.rulepack import DERIVED_FIELDS, NOT_APPLICABLE, Area, DiagramRole, Option, RulePack
@@ -34,10 +50,6 @@ from advisor.templating import join_and
 FORMATS = ("markdown", "html", "adr")
 DEFAULT_ADR_FOLDER = "docs/adr"
 ADR_INDEX = "README.md"
-
-
-class MemoError(AdvisorError):
-    """A memo cannot be produced as asked (bad date, templates missing, output refused)."""
 
 
 # ---- templates and their environment ----------------------------------------------------------
@@ -83,102 +95,6 @@ def environment(root: Path | None = None) -> jinja2.Environment:
     return env
 
 
-# ---- escaping ---------------------------------------------------------------------------------
-
-# Control characters, and the bidirectional overrides that can make text read differently from
-# what it is ("Trojan Source"): never wanted in a memo.
-_INVISIBLE = re.compile(
-    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
-
-
-def plain(text: Any) -> str:
-    """One line of clean text: whitespace runs become one space, control characters go."""
-    return " ".join(_INVISIBLE.sub("", str(text)).split())
-
-
-_MD_ESCAPE = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_MD_BACKSLASH = set("\\`*_[]|~$#")
-_MD_LEADING = re.compile(r"^([+=\-])")
-_MD_ORDERED = re.compile(r"^(\d+)([.)])(?=\s|$)")
-# A code span from a rule's text (`runtimePlatform`): kept as code only when it holds no
-# character that any Markdown or HTML renderer could read as markup.
-_CODE_SPAN = re.compile(r"`([^`<>&]+)`")
-
-
-def _md_text(text: str) -> str:
-    return "".join(_MD_ESCAPE.get(ch) or ("\\" + ch if ch in _MD_BACKSLASH else ch) for ch in text)
-
-
-def md(text: Any) -> str:
-    """Text that Markdown shows as it is: no HTML, emphasis, links, table breaks or headings.
-
-    A `code span` stays one (its content is inert in Markdown, only a pipe would split a table
-    cell); every other backtick is escaped, so user text cannot open a span that swallows ours.
-    """
-    text = plain(text)
-    out, last = [], 0
-    for match in _CODE_SPAN.finditer(text):
-        out.append(_md_text(text[last : match.start()]))
-        out.append("`" + match[1].replace("|", "\\|") + "`")
-        last = match.end()
-    out.append(_md_text(text[last:]))
-    escaped = "".join(out)
-    escaped = _MD_LEADING.sub(r"\\\1", escaped)
-    return _MD_ORDERED.sub(r"\1\\\2", escaped)
-
-
-@jinja2.pass_context
-def after_because(context: Any, text: Any) -> str:
-    """A reason that reads on after "because": "Objects are ..." -> "objects are ...".
-
-    The first word keeps its capital when it is a name: a word of some option's title (Amazon,
-    Deep, Reserved, Spot) or a word with more capitals or digits (DynamoDB, S3, EBS).
-    """
-    text = plain(text)
-    first = text.split(" ", 1)[0].rstrip(",:;")
-    if first in ("A", "An", "The"):
-        return text[:1].lower() + text[1:]
-    if not first[:1].isupper() or first in context["memo"].names or not first[1:].islower():
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def html_code(text: Any) -> Markup:
-    """Escaped HTML in which `code spans` written by rule authors become <code> elements."""
-    escaped = str(escape(plain(text)))
-    return Markup(_CODE_SPAN.sub(lambda m: f"<code>{m[1]}</code>", escaped))
-
-
-_MERMAID_SAFE = re.compile(r"[A-Za-z0-9 ,.:()/_+\-·…]")
-
-
-def mermaid(text: Any) -> str:
-    """A Mermaid label: anything but plain letters and digits becomes an entity code (#60;)."""
-    return "".join(ch if (_MERMAID_SAFE.match(ch) or ch.isalnum()) else f"#{ord(ch)};" for ch in plain(text))
-
-
-def url(value: str) -> str:
-    """A link target from the rule pack (https only), safe inside Markdown parentheses."""
-    value = plain(value)
-    if not value.startswith("https://"):
-        raise MemoError(f"refusing to link to {value!r}: only https links are written")
-    return quote(value, safe=":/?#@!$&'*+,;=%-._~")
-
-
-def oneline(text: Any) -> Any:
-    """Whitespace runs as one space; escaped (Markup) text stays escaped."""
-    joined = " ".join(str(text).split())
-    return Markup(joined) if isinstance(text, Markup) else joined
-
-
-def slug(text: str, limit: int = 48) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    words = re.findall(r"[a-z0-9]+", ascii_text)
-    out = "-".join(words)[:limit].strip("-")
-    return out
-
-
 # ---- dates ------------------------------------------------------------------------------------
 
 
@@ -214,199 +130,6 @@ WORDS = fields.value_words()
 def words(path: str, value: Any) -> str:
     """An answer as a reader would say it: "3 years", "99.95%", "PCI DSS", "yes"."""
     return fields.words(path, value)
-
-
-# ---- the view model ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Link:
-    text: str
-    url: str
-
-
-@dataclass(frozen=True)
-class OptionView:
-    id: str
-    title: str
-    summary: str
-    best_for: str
-    reference: str
-
-
-@dataclass(frozen=True)
-class Cause:
-    """An answer (or earlier decision) a rule tested: what made a reason apply."""
-
-    path: str
-    label: str
-    value: str
-    assumed: bool = False
-    kind: str = "answer"  # answer | decision | derived
-
-
-@dataclass(frozen=True)
-class Reason:
-    text: str
-    causes: tuple[Cause, ...] = ()
-
-
-@dataclass(frozen=True)
-class AlternativeView:
-    """An option some rule spoke for or against, and why it lost."""
-
-    option: OptionView
-    why_not: str
-    ruled_out: bool
-
-
-@dataclass(frozen=True)
-class PillarView:
-    id: str
-    title: str
-    how: str
-    reference: str
-
-
-@dataclass
-class DecisionView:
-    area: str
-    title: str  # the area's title
-    question: str
-    subject: str  # the data set's name for dataset areas, else ""
-    anchor: str
-    choice: OptionView
-    confidence: str
-    applicable: bool
-    reasons: list[Reason]
-    drivers: list[Cause]
-    alternatives: list[AlternativeView]
-    others: list[OptionView]  # options no rule spoke for or against
-    tradeoffs: list[str]
-    risks: list[str]
-    advice: list[str]
-    details: list[tuple[str, str]]
-    references: list[Link]
-    pillars: list[PillarView]
-    assumptions: list[str]
-    rules: list[str]
-    confirmation: str
-    confirmation_reference: str
-    number: int = 0  # its ADR number, 0 when it gets no record
-    ordinal: int = 0  # its place among the memo's decisions that apply, for section headings
-    filename: str = ""
-
-    @property
-    def heading(self) -> str:
-        return f"{self.title} for {self.subject}" if self.subject else self.title
-
-
-@dataclass(frozen=True)
-class Answer:
-    path: str
-    label: str
-    value: str
-    assumed: bool
-
-
-@dataclass(frozen=True)
-class AnswerGroup:
-    title: str
-    answers: tuple[Answer, ...]
-
-
-@dataclass(frozen=True)
-class AssumptionView:
-    path: str
-    label: str
-    value: str
-    why: str  # "the advisor's default" or "usual for batch"
-    affects: tuple[str, ...]
-
-
-@dataclass
-class DatasetView:
-    name: str
-    anchor: str
-    facts: list[Answer]
-    decisions: list[DecisionView]
-
-
-@dataclass(frozen=True)
-class ControlView:
-    id: str
-    title: str
-    summary: str
-    reasons: tuple[str, ...]
-    references: tuple[Link, ...]
-    pillars: tuple[PillarView, ...]
-
-
-@dataclass(frozen=True)
-class PillarSummary:
-    id: str
-    title: str
-    reference: str
-    served_by: tuple[tuple[str, str, str], ...]  # (what, choice, how)
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    area: str
-    subject: str
-    choice: str
-    confidence: str
-    anchor: str
-    applicable: bool
-
-
-@dataclass
-class Memo:
-    name: str
-    description: list[str]
-    date: str
-    advisor_version: str
-    rule_pack_version: str
-    rule_pack_digest: str
-    fingerprint: str
-    source: str
-    words: dict[str, str]  # dotted answer path -> plain words
-    answers: list[AnswerGroup]
-    assumptions: list[AssumptionView]
-    decisions: list[DecisionView]  # workload areas that apply, in the order they are decided
-    not_applicable: list[DecisionView]
-    datasets: list[DatasetView]
-    summary: list[SummaryRow]
-    controls: list[ControlView]
-    pillars: list[PillarSummary]
-    open_questions: list[str]
-    next_steps: list[str]
-    warnings: list[str]
-    diagram: diagrams.Diagram
-    choices: dict[str, str]  # workload area -> option id
-    titles: dict[str, str]  # workload area -> chosen option's title
-    roles: dict[str, str] = field(default_factory=dict)  # workload area -> chosen option's diagram role
-    names: frozenset[str] = frozenset()  # every word of every option title: names, not prose
-
-    @property
-    def records(self) -> list[DecisionView]:
-        """The decisions that get an ADR each, numbered in order."""
-        return [d for d in self.all_decisions if d.number]
-
-    @property
-    def all_decisions(self) -> list[DecisionView]:
-        return self.decisions + [d for ds in self.datasets for d in ds.decisions]
-
-    @property
-    def confidence_counts(self) -> dict[str, int]:
-        counts = {"high": 0, "medium": 0, "low": 0}
-        for decision in self.all_decisions:
-            if decision.applicable:
-                counts[decision.confidence] += 1
-        return counts
-
-    def decided(self, area: str) -> bool:
-        return self.choices.get(area, NOT_APPLICABLE) != NOT_APPLICABLE
 
 
 # ---- building the view model ------------------------------------------------------------------
