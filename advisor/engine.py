@@ -216,6 +216,10 @@ class Engine:
                 # abandon this ruleset and start a fresh one for the next evaluation.
                 self.rebuilds += 1
                 self._build()
+                if not isinstance(c_error, Exception):
+                    # Ctrl-C or SIGTERM (SystemExit) landed mid-evaluation: the engine is clean
+                    # again, and the interrupt goes on unchanged, never as one profile's failure.
+                    raise c_error
                 raise EngineError(f"the rule engine failed on this profile: {c_error!r}") from None
             if self._error is not None:
                 error, self._error = self._error, None

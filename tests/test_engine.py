@@ -6,6 +6,7 @@ import random
 import threading
 
 import pytest
+from conftest import EXAMPLES
 from profiles import random_requirements
 
 from advisor.api import Advisor
@@ -132,3 +133,26 @@ def test_every_rule_that_fires_is_recorded_once_per_question(advisor, profiles):
         limit = max(1, len(p.get("datasets", [])))
         for rule in set(fired):
             assert fired.count(rule) <= limit, rule
+
+
+@pytest.mark.parametrize("interrupt", [KeyboardInterrupt(), SystemExit(143)])
+def test_an_interrupt_mid_evaluation_stays_an_interrupt_and_poisons_nothing(interrupt, monkeypatch):
+    """SIGTERM (SystemExit from batch's handler) or Ctrl-C inside the C loop is not one profile's failure."""
+    from advisor.api import Advisor
+
+    advisor = Advisor()
+    expected = advisor.evaluate(EXAMPLES / "web-shop.yaml").to_json()
+    real_chain = advisor.engine._chain
+    calls = {"n": 0}
+
+    def interrupted(first):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise interrupt
+        return real_chain(first)
+
+    monkeypatch.setattr(advisor.engine, "_chain", interrupted)
+    with pytest.raises(type(interrupt)):
+        advisor.evaluate(EXAMPLES / "web-shop.yaml")
+    assert advisor.evaluate(EXAMPLES / "web-shop.yaml").to_json() == expected
+    advisor.engine.close()
