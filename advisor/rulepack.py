@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, cast
 
 import jinja2
+import jinja2.sandbox
 import yaml
 from pydantic import (
     AfterValidator,
@@ -815,8 +816,23 @@ def default_root() -> Path:
     raise RulePackError(f"cannot find the rule pack (looked in {here / 'rules'} and {here.parent / 'rules'})")
 
 
+# An attribute a template may not reach for: Python internals (`__globals__`, `_private`). The
+# sandbox refuses them when rendering; the loader refuses the plain spellings at once, naming the
+# rule, rather than failing an evaluation later.
+_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_INTERNAL = re.compile(r"""\.\s*_|\[\s*['"]_|attr\s*\(\s*['"]_""")  # .x_, ['_x'], attr('_x')
+
+
+def _reaches_internals(text: str) -> bool:
+    return any(_INTERNAL.search(code) for code in _CODE.findall(text))
+
+
 def _template_env() -> jinja2.Environment:
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    # A pack is data, and an organization pack comes from outside: its templates run sandboxed
+    # (no attributes starting with "_", no unsafe methods), so a template cannot run code.
+    env = jinja2.sandbox.SandboxedEnvironment(
+        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False
+    )
     env.filters.update(templating.FILTERS)
     env.globals.update(templating.GLOBALS)
     return env
@@ -962,6 +978,8 @@ def load(root: Path | None = None) -> RulePack:
             groups = [[_clause(test) for test in group] for group in rule.when.any_of]
             rules.append(CompiledRule(rule, area, len(rules), where, clauses, groups))
             for key, text in _rule_templates(rule):
+                if _reaches_internals(text):
+                    problems.add(f"{at}: {key}", "a template may not reach for attributes starting with '_'")
                 templates[f"{rule.id}:{key}"] = text
     problems.raise_any()
     return RulePack(
