@@ -1,0 +1,77 @@
+"""Where each rule of a pack is written: its file, line and id, read straight from the YAML.
+
+The loader (advisor.rulepack) refuses a pack with a bad id; `advisor rules lint` must still name
+every bad id, and `advisor rules show` the line a rule starts on, so both read the files here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from advisor.errors import AdvisorError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class UnreadablePack(AdvisorError):
+    """A rule pack whose files cannot be read or parsed, or that does not load."""
+
+
+@dataclass(frozen=True)
+class RuleSource:
+    id: Any  # as written: may be missing or not a string
+    area: Any  # the file's `area:`
+    path: str  # relative to the pack
+    line: int  # where the rule's entry starts (1-based)
+    aliases: tuple[Any, ...] = ()
+
+
+def read_yaml(path: Path, root: Path) -> Any:
+    """A pack file's data; UnreadablePack naming the file (and line) when it is not YAML."""
+    where = path.relative_to(root)
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        line = f" line {error.problem_mark.line + 1}:" if error.problem_mark else ""
+        raise UnreadablePack(f"{where}:{line} is not valid YAML: {error.problem}") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise UnreadablePack(f"{where}: cannot be read: {error}") from None
+
+
+def rule_files(root: Path) -> list[Path]:
+    return [p for p in sorted(root.glob("*/*.yaml")) if p.parent.name not in ("facts", "tables")]
+
+
+def rule_sources(root: Path) -> list[RuleSource]:
+    """Every rule entry of every rule file, in file order, with the line it starts on."""
+    if not (root / "areas.yaml").is_file():
+        raise UnreadablePack(f"{root}: not a rule pack (no areas.yaml)")
+    out: list[RuleSource] = []
+    for path in rule_files(root):
+        where = str(path.relative_to(root))
+        read_yaml(path, root)  # a parse error, told with its line
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        top = {key.value: value for key, value in node.value if isinstance(key, yaml.ScalarNode)}
+        area_node = top.get("area")
+        area = area_node.value if isinstance(area_node, yaml.ScalarNode) else None
+        rules = top.get("rules")
+        if not isinstance(rules, yaml.SequenceNode):
+            continue
+        for entry in rules.value:
+            fields: dict[str, Any] = {}
+            if isinstance(entry, yaml.MappingNode):
+                fields = {k.value: v for k, v in entry.value if isinstance(k, yaml.ScalarNode)}
+            id_node = fields.get("id")
+            rule_id = id_node.value if isinstance(id_node, yaml.ScalarNode) else None
+            alias_node = fields.get("aliases")
+            aliases: tuple[Any, ...] = ()
+            if isinstance(alias_node, yaml.SequenceNode):
+                aliases = tuple(a.value for a in alias_node.value if isinstance(a, yaml.ScalarNode))
+            out.append(RuleSource(rule_id, area, where, entry.start_mark.line + 1, aliases))
+    return out
