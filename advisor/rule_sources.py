@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from advisor.errors import AdvisorError
+
+if TYPE_CHECKING:
+    from advisor.rulepack import RulePack
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -75,3 +78,16 @@ def rule_sources(root: Path) -> list[RuleSource]:
                 aliases = tuple(a.value for a in alias_node.value if isinstance(a, yaml.ScalarNode))
             out.append(RuleSource(rule_id, area, where, entry.start_mark.line + 1, aliases))
     return out
+
+
+def load_pack(root: Path | None = None) -> RulePack:
+    """The pack at `root` (built-in by default); UnreadablePack, a user's error, when it does not load."""
+    from advisor.errors import RulePackError
+    from advisor.rulepack import load
+
+    if root is not None and not (root / "areas.yaml").is_file():
+        raise UnreadablePack(f"{root}: not a rule pack (no areas.yaml)")
+    try:
+        return load(root)
+    except RulePackError as error:
+        raise UnreadablePack(str(error)) from None

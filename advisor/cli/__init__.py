@@ -40,6 +40,7 @@ COMMANDS = {
         "advisor.cli.recommend",
         "Evaluate a requirements FILE (- for standard input) and print the decisions.",
     ),
+    "rules": Entry("advisor.cli.rules", "List, show, test and lint the rules of a rule pack."),
     "schema": Entry("advisor.cli.schema", "Print the JSON Schema of the requirements file."),
 }
 
