@@ -33,16 +33,20 @@ class RuleSource:
     aliases: tuple[Any, ...] = ()
 
 
-def read_yaml(path: Path, root: Path) -> Any:
-    """A pack file's data; UnreadablePack naming the file (and line) when it is not YAML."""
+def _parse(path: Path, root: Path, how: Any) -> Any:
     where = path.relative_to(root)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        return how(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         line = f" line {error.problem_mark.line + 1}:" if error.problem_mark else ""
         raise UnreadablePack(f"{where}:{line} is not valid YAML: {error.problem}") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise UnreadablePack(f"{where}: cannot be read: {error}") from None
+
+
+def read_yaml(path: Path, root: Path) -> Any:
+    """A pack file's data; UnreadablePack naming the file (and line) when it is not YAML."""
+    return _parse(path, root, yaml.load)
 
 
 def rule_files(root: Path) -> list[Path]:
@@ -56,8 +60,7 @@ def rule_sources(root: Path) -> list[RuleSource]:
     out: list[RuleSource] = []
     for path in rule_files(root):
         where = str(path.relative_to(root))
-        read_yaml(path, root)  # a parse error, told with its line
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
+        node = _parse(path, root, yaml.compose)  # the nodes carry their lines
         if not isinstance(node, yaml.MappingNode):
             continue
         top = {key.value: value for key, value in node.value if isinstance(key, yaml.ScalarNode)}

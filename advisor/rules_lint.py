@@ -81,7 +81,7 @@ def lint(root: Path | None = None, today: datetime.date | None = None) -> list[F
         pack = load(root)
     except RulePackError as error:
         if findings:
-            return sorted(findings)  # the ids are why it does not load: fix them first
+            return sorted(findings, key=_order)  # the ids are why it does not load: fix them first
         raise UnreadablePack(str(error)) from None
     lines = {s.id: f"{s.path}:{s.line}" for s in sources if isinstance(s.id, str)}
     findings += _unreachable_options(pack)
@@ -89,7 +89,12 @@ def lint(root: Path | None = None, today: datetime.date | None = None) -> list[F
     findings += _overlaps(pack, lines)
     findings += _fact_findings(root, pack, today)
     findings += _table_findings(pack)
-    return sorted(findings)
+    return sorted(findings, key=_order)
+
+
+def _order(finding: Finding) -> tuple[str, int, str, str]:
+    path, _, line = finding.where.partition(":")
+    return (path, int(line) if line.isdigit() else 0, finding.kind, finding.subject)
 
 
 # ---- ids -------------------------------------------------------------------------------------
@@ -194,6 +199,7 @@ class _Spec:
     low: tuple[float, bool] | None = None  # numbers: (bound, inclusive)
     high: tuple[float, bool] | None = None
     integer: bool = False
+    nullable: bool = False  # None is an answer (tested as "none")
 
 
 def _number_spec(annotation: Any, metadata: list[Any]) -> _Spec:
@@ -237,7 +243,8 @@ def _model_specs() -> dict[str, _Spec]:
             elif annotation in (int, float):
                 specs[path] = _number_spec(annotation, info.metadata)
             else:
-                specs[path] = _Spec(values=_literal_values(annotation))
+                nullable = type(None) in get_args(annotation)
+                specs[path] = _Spec(values=_literal_values(annotation), nullable=nullable)
 
     walk(Requirements, "")
     for name, (kind, _) in DERIVED_FIELDS.items():
@@ -495,8 +502,8 @@ def _requirements(example: dict[str, Any], model: _Model) -> dict[str, Any] | No
         spec = model.specs.get(name, _Spec())
         if spec.integer and isinstance(value, float):
             value = int(value)
-        if isinstance(value, str) and value == "none" and spec.values and "none" in spec.values:
-            value = None if None in (spec.values or ()) else value
+        if value == "none" and spec.nullable:
+            value = None
         if name.startswith("dataset."):
             dataset[name.split(".", 1)[1]] = value
             continue
