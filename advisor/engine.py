@@ -194,8 +194,8 @@ class Engine:
                         break
                     try:
                         question = evaluation.resolved(fact)
-                    except BaseException as error:  # Python's own failure: the C core is intact
-                        self._error = error
+                    except BaseException as failure:  # Python's own failure: the C core is intact
+                        self._error = failure
                         break
             except BaseException as error:
                 c_error = error
