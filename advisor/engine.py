@@ -218,5 +218,5 @@ class Engine:
                     raise c_error
                 raise EngineError(f"the rule engine failed on this profile: {c_error!r}") from None
             if self._error is not None:
-                error, self._error = self._error, None
-                raise error
+                raised, self._error = self._error, None
+                raise raised
