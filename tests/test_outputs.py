@@ -25,3 +25,13 @@ def test_generated_profiles_give_the_kept_json_lines(advisor):
 def test_the_sample_covers_every_example():
     kept = {p.stem for p in OUTPUTS.glob("*.json")}
     assert kept == {p.stem for p in example_files()}
+
+
+def test_the_fast_serializers_write_what_json_dumps_writes(advisor):
+    for data in stored_inputs()[:10]:
+        result = advisor.evaluate(data)
+        as_data = result.to_dict()
+        assert result.to_json() == json.dumps(as_data, indent=2, ensure_ascii=False)
+        assert result.to_json(indent=4) == json.dumps(as_data, indent=4, ensure_ascii=False)
+        assert result.to_json(indent=None) == json.dumps(as_data, ensure_ascii=False)
+        assert result.to_json_line() == json.dumps(as_data, ensure_ascii=False, separators=(",", ":"))
