@@ -157,6 +157,7 @@ def main() -> None:
     figures: dict[str, Any] = {}
 
     e = figures["evaluations"] = evaluations(args.n)
+    print(f"# evaluations: {e['rate']:,.0f}/s, floor {e['floor_rate']:,.0f}/s", flush=True)
     rows = [("figure", "advisor", "floor", "advisor / floor")]
     rows.append(
         (
@@ -168,6 +169,7 @@ def main() -> None:
     )
     recommend = [python, "-m", "advisor", "recommend", args.file, "--format", "json"]
     c = figures["recommend"] = paired(recommend, [python, "-c", IMPORT_FLOOR], args.runs)
+    print(f"# cold recommend: {c['wall_ratio']:.2f}x wall, {c['cpu_ratio']:.2f}x CPU", flush=True)
     rows.append(
         (
             "cold recommend --format json, wall (CPU)",
@@ -198,7 +200,7 @@ def main() -> None:
                     "-",
                 )
             )
-    print(table(rows))
+    print(table(rows), flush=True)
     if args.json:
         print(json.dumps(figures))
 
