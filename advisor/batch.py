@@ -268,7 +268,7 @@ def evaluate_item(advisor: Any, item: Item) -> Outcome:
     try:
         profile = validate(_document(item), advisor.pack.type_defaults)
         result = advisor.evaluate_profile(profile)
-        body = json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        body = result.to_json_line()
     except InvalidRequirements as error:
         return Outcome(item.source, INVALID, _error_line(item.source, _problems_text(error), error.to_list()))
     except AdvisorError as error:

@@ -1,10 +1,11 @@
-"""The only module that touches durable-rules: compiles a rule pack into one ruleset and runs isolated evaluations.
+"""The only module that touches durable-rules: a matcher that answers "which rules fire for this question".
 
 What we design around (see shared/DURABLE_RULES.md): the C core keeps global state, allows 1,024
 live sessions per ruleset, swallows exceptions raised in actions, can segfault after some errors,
 and each Host starts timer threads that may run another evaluation's actions. So: one Host with no
 timers, one ruleset, one fixed session id whose state is deleted after every evaluation, every
-action wrapped, and a fresh ruleset whenever the C core reports an error.
+action wrapped, and a fresh ruleset whenever the C core reports an error. The areas are resolved
+in plain Python between questions (`run`): the C core only matches.
 """
 
 from __future__ import annotations
@@ -36,12 +37,15 @@ def _never(c: Any) -> None:
 
 SESSION = "advisor"
 RULE_PRIORITY = 10
-RESOLVER_PRIORITY = 1000  # lower fires first: every rule of an area fires before the area is resolved
+# Every question matches this rule, so the C core never refuses one as "not handled"; lower fires
+# first, so it comes after every rule of the question and its action ends nothing early.
+SENTINEL_PRIORITY = 1000
+SENTINEL = "asked"
 _names = itertools.count(1)
 
 
 class Evaluation(Protocol):
-    """What the engine drives: told of each fired rule, asked for the next question after each area."""
+    """What the engine drives: told of each rule that fired for a question, then asked for the next question."""
 
     def fired(self, rule: CompiledRule, fact: dict[str, Any]) -> None: ...
 
@@ -87,12 +91,7 @@ def compile_ruleset(pack: RulePack) -> dict[str, Any]:
             "pri": RULE_PRIORITY,
             "run": f"r{rule.index}",
         }
-    for area in pack.areas:
-        definition[f"resolve_{area.id}"] = {
-            "all": [{"m": {"$and": [{"kind": "ask"}, {"area": area.id}]}}],
-            "pri": RESOLVER_PRIORITY,
-            "run": f"resolve_{area.id}",
-        }
+    definition[SENTINEL] = {"all": [{"m": {"kind": "ask"}}], "pri": SENTINEL_PRIORITY, "run": SENTINEL}
     return definition
 
 
@@ -125,11 +124,12 @@ class Engine:
         _c.delete_state(self._ruleset._handle, SESSION)
 
     def _dispatch_table(self) -> dict[str, Callable[[dict[str, Any]], None]]:
-        table: dict[str, Callable[[dict[str, Any]], None]] = {"warmup": lambda fact: None}
+        table: dict[str, Callable[[dict[str, Any]], None]] = {
+            "warmup": lambda fact: None,
+            SENTINEL: lambda fact: None,
+        }
         for rule in self.pack.rules:
             table[f"r{rule.index}"] = self._fire_action(rule)
-        for area in self.pack.areas:
-            table[f"resolve_{area.id}"] = self._resolve_action
         return table
 
     def close(self) -> None:
@@ -149,24 +149,22 @@ class Engine:
         """Assert `first` and run every action it leads to, in agenda order, until none is left.
 
         This is durable's own action loop (Ruleset.do_actions and _flush_actions) without what the
-        advisor does not use: per-action closures, timers, leases and state changes. The session
-        state is handed back unchanged after each action, as the original loop does when an action
-        leaves it alone.
+        advisor does not use: per-action closures, timers, leases and state changes. Two shortcuts,
+        both pinned by tests/test_engine.py: no `update_state` (no action changes the session state
+        and no rule tests it, so handing it back unchanged does nothing), and no `json.loads` of
+        the action message: its first key is the action's name, and its fact is `first` itself,
+        because every rule has one fact pattern and actions assert nothing.
         """
         handle = self._ruleset._handle
         state_handle = self._assert(first)
-        started = _c.start_action_for_state(handle, state_handle)
-        if not started:
+        message = _c.start_action_for_state(handle, state_handle)
+        if not message:
             return
-        state_text = started[0]
-        message = json.loads(started[1])
+        message = message[1]
         dispatch = self._dispatch
         while message:
-            action, payload = next(iter(message.items()))
-            dispatch[action](payload["m"])
-            _c.update_state(handle, state_text)
-            following = _c.complete_and_start_action(handle, state_handle)
-            message = json.loads(following) if following else None
+            dispatch[message[2 : message.index('"', 2)]](first)
+            message = _c.complete_and_start_action(handle, state_handle)
 
     def _fire_action(self, rule: CompiledRule) -> Callable[[dict[str, Any]], None]:
         def action(fact: dict[str, Any]) -> None:
@@ -179,20 +177,8 @@ class Engine:
 
         return action
 
-    def _resolve_action(self, fact: dict[str, Any]) -> None:
-        if self._error is not None or self._current is None:
-            return
-        try:
-            following = self._current.resolved(fact)
-        except BaseException as error:
-            self._error = error
-            return
-        if following is not None:
-            # C-level errors here must reach run(): they mean this ruleset is no longer trusted.
-            self._assert(dict(following, kind="ask", sid=SESSION))
-
     def run(self, evaluation: Evaluation, first: dict[str, Any]) -> None:
-        """Assert the first question; rules fire and each resolver asks the next, all in this call."""
+        """Ask each question in turn: the rules that fire for it, then the evaluation resolves it and asks the next."""
         with self._lock:
             if self._closed:
                 raise EngineError("this engine was closed")
@@ -200,7 +186,17 @@ class Engine:
             self._error = None
             c_error: BaseException | None = None
             try:
-                self._chain(dict(first, kind="ask", sid=SESSION))
+                question: dict[str, Any] | None = first
+                while question is not None:
+                    fact = dict(question, kind="ask", sid=SESSION)
+                    self._chain(fact)
+                    if self._error is not None:
+                        break
+                    try:
+                        question = evaluation.resolved(fact)
+                    except BaseException as failure:  # Python's own failure: the C core is intact
+                        self._error = failure
+                        break
             except BaseException as error:
                 c_error = error
             finally:
@@ -222,5 +218,5 @@ class Engine:
                     raise c_error
                 raise EngineError(f"the rule engine failed on this profile: {c_error!r}") from None
             if self._error is not None:
-                error, self._error = self._error, None
-                raise error
+                raised, self._error = self._error, None
+                raise raised

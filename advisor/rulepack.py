@@ -841,9 +841,12 @@ def _template_env() -> jinja2.Environment:
 def load(root: Path | None = None) -> RulePack:
     """Load and check the pack; every problem found is reported at once, in one RulePackError."""
     root = root or default_root()
+    from advisor.pack_cache import Reader  # the cold-start cache of the parsed YAML
+
+    read_yaml = Reader(root, _read_yaml)
     problems = _Problems()
     digest = hashlib.sha256()
-    areas_file = problems.validate(AreasFile, _read_yaml(root / "areas.yaml"), "areas.yaml")
+    areas_file = problems.validate(AreasFile, read_yaml(root / "areas.yaml"), "areas.yaml")
     problems.raise_any()  # everything below is checked against the areas
     areas = {area.id: area for area in areas_file.areas}
     order = {area_id: index for index, area_id in enumerate(areas)}
@@ -852,7 +855,7 @@ def load(root: Path | None = None) -> RulePack:
     for path in sorted((root / "facts").glob("*.yaml")):
         digest.update(path.read_bytes())
         where = str(path.relative_to(root))
-        data = _read_yaml(path) or {}
+        data = read_yaml(path) or {}
         if not isinstance(data, dict):
             problems.add(where, "a mapping of fact ids to facts")
             continue
@@ -866,7 +869,7 @@ def load(root: Path | None = None) -> RulePack:
     tables: dict[str, Any] = {}
     for path in sorted((root / "tables").glob("*.yaml")):
         digest.update(path.read_bytes())
-        tables[path.stem] = _read_yaml(path)
+        tables[path.stem] = read_yaml(path)
 
     # Option texts quote facts too ({{ facts.spot_max_discount }}): rendered once, here.
     text_env = _template_env()
@@ -932,7 +935,7 @@ def load(root: Path | None = None) -> RulePack:
     type_defaults: dict[str, dict[str, Any]] = {}
     if defaults_path.exists():
         digest.update(defaults_path.read_bytes())
-        type_defaults = _read_yaml(defaults_path) or {}
+        type_defaults = read_yaml(defaults_path) or {}
         problems.validate(TypeDefaults, type_defaults, "defaults.yaml")
 
     templates: dict[str, str] = {}
@@ -945,7 +948,7 @@ def load(root: Path | None = None) -> RulePack:
             continue
         digest.update(path.read_bytes())
         where = str(path.relative_to(root))
-        rule_file = problems.validate(RuleFile, _read_yaml(path), where)
+        rule_file = problems.validate(RuleFile, read_yaml(path), where)
         if rule_file is None:
             continue
         if rule_file.area not in areas:
@@ -982,6 +985,7 @@ def load(root: Path | None = None) -> RulePack:
                     problems.add(f"{at}: {key}", "a template may not reach for attributes starting with '_'")
                 templates[f"{rule.id}:{key}"] = text
     problems.raise_any()
+    read_yaml.save()
     return RulePack(
         root,
         areas_file.version,

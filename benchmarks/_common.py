@@ -12,6 +12,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the generator the engine tests use: one distribution for both
+sys.path.insert(0, str(ROOT))  # this checkout's advisor, not whichever one the venv installed
 
 from profiles import random_requirements  # noqa: E402  (found through the path set just above)
 

@@ -156,3 +156,74 @@ def test_an_interrupt_mid_evaluation_stays_an_interrupt_and_poisons_nothing(inte
         advisor.evaluate(EXAMPLES / "web-shop.yaml")
     assert advisor.evaluate(EXAMPLES / "web-shop.yaml").to_json() == expected
     advisor.engine.close()
+
+
+def test_every_rule_has_one_fact_pattern_and_the_sentinel_comes_last(advisor):
+    """The engine's shortcuts rely on these: the fact of every action is the question just asserted."""
+    from advisor.engine import RULE_PRIORITY, SENTINEL, SENTINEL_PRIORITY, compile_ruleset
+
+    definition = compile_ruleset(advisor.pack)
+    assert len(definition) == len(advisor.pack.rules) + 2  # the rules, the warm-up, the sentinel
+    for name, rule in definition.items():
+        assert list(rule) in (["all", "run"], ["all", "pri", "run"]), name
+        assert len(rule["all"]) == 1, f"{name} joins facts: its action's fact is not the question"
+        assert list(rule["all"][0]) == ["m"], name
+    rules = [r for n, r in definition.items() if n not in (SENTINEL, "warmup")]
+    assert {r["pri"] for r in rules} == {RULE_PRIORITY} and RULE_PRIORITY < SENTINEL_PRIORITY
+    assert definition[SENTINEL]["pri"] == SENTINEL_PRIORITY
+
+
+def test_each_action_message_starts_with_its_name_and_carries_the_question(profiles, monkeypatch):
+    """What the engine reads without json.loads, checked against json.loads on real evaluations."""
+    import json
+
+    from advisor import engine as engine_module
+    from advisor.engine import SENTINEL
+
+    advisor = Advisor()
+    real = engine_module._c
+    asserted: list[dict] = []
+    actions: list[str] = []
+
+    def check(message: str) -> None:
+        parsed = json.loads(message)
+        assert len(parsed) == 1
+        name = next(iter(parsed))
+        assert message[2 : message.index('"', 2)] == name
+        fact = parsed[name]["m"]
+        assert {k: v for k, v in fact.items() if k in asserted[-1]} == asserted[-1]
+        actions.append(name)
+
+    class Watching:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        @staticmethod
+        def assert_fact(handle, text):
+            asserted.append(json.loads(text))
+            return real.assert_fact(handle, text)
+
+        @staticmethod
+        def start_action_for_state(handle, state):
+            started = real.start_action_for_state(handle, state)
+            if started:
+                check(started[1])
+            return started
+
+        @staticmethod
+        def complete_and_start_action(handle, state):
+            following = real.complete_and_start_action(handle, state)
+            if following:
+                check(following)
+            return following
+
+        @staticmethod
+        def update_state(handle, state):  # pragma: no cover - the point is that it is never needed
+            raise AssertionError("update_state was called")
+
+    monkeypatch.setattr(engine_module, "_c", Watching())
+    expected = [Advisor().evaluate(p).to_json() for p in profiles[:20]]
+    assert [advisor.evaluate(p).to_json() for p in profiles[:20]] == expected
+    assert actions.count(SENTINEL) == sum(1 for fact in asserted if fact.get("kind") == "ask")
+    assert len(actions) > actions.count(SENTINEL)  # rules fired, not only the sentinel
+    advisor.engine.close()
