@@ -171,7 +171,7 @@ def build(inputs: Inputs) -> Diagram:
     lanes = layout_role.zones if layout_role.role == "layout" else 2
 
     # Columns, left to right; empty ones are dropped at layout time.
-    USERS, DNS, WAF, LB, COMPUTE, DB, PROCESS, STORE = range(8)
+    USERS, DNS, CDN, WAF, LB, COMPUTE, DB, PROCESS, STORE = range(9)
 
     if inputs.public_facing:
         source = "Users worldwide" if inputs.users == "global" else "Users"
@@ -187,6 +187,15 @@ def build(inputs: Inputs) -> Diagram:
         )
         diagram.edges.append(Edge("users", "dns", "DNS"))
         entry = ["dns"]
+
+    edge = role("cdn").role == "cdn"
+    if edge:
+        # WAF attaches to the distribution, so the edge box carries it rather than a regional one.
+        detail = "edge locations, AWS WAF" if inputs.web_firewall else "edge locations"
+        diagram.nodes.append(Node("cdn", inputs.titles["cdn"], detail, "network", CDN))
+        for e in entry:
+            diagram.edges.append(Edge(e, "cdn", inputs.protocol.upper() if e == "users" else ""))
+        entry = ["cdn"]
 
     for r in range(region_count):
         if region_count == 1:
@@ -205,7 +214,7 @@ def build(inputs: Inputs) -> Diagram:
                 )
 
         front = entry
-        if inputs.web_firewall and lb.behind_waf:
+        if inputs.web_firewall and lb.behind_waf and not edge:
             diagram.nodes.append(Node(f"waf{r}", "AWS WAF", "web ACL", "security", WAF, r))
             for e in front:
                 diagram.edges.append(Edge(e, f"waf{r}", inputs.protocol.upper() if e == "users" else ""))

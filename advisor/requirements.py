@@ -415,7 +415,7 @@ class Availability(Section):
 
 class Database(Section):
     model: Annotated[
-        Literal["none", "relational", "key_value", "document", "analytics"],
+        Literal["none", "relational", "key_value", "document", "analytics", "graph", "time_series", "search"],
         About(
             "Data model",
             "What kind of database does it use?",
@@ -426,8 +426,11 @@ class Database(Section):
                 "key_value": "look-ups by key, at any scale",
                 "document": "JSON documents",
                 "analytics": "large analytical queries over many rows",
+                "graph": "entities and the relationships between them, queried by traversal",
+                "time_series": "measurements stamped with their time, queried by time window",
+                "search": "full-text search, log analytics and relevance-ranked queries",
             },
-            words={"key_value": "key-value"},
+            words={"key_value": "key-value", "time_series": "time-series"},
         ),
     ] = "none"
     access: Annotated[

@@ -80,6 +80,7 @@ class DiagramRole(Strict):
         "annotation",  # shown as words on another box (orchestrator, capacity, instance family …)
         "layout",  # how many regions and zones the boxes are laid out in (availability)
         "dns",  # the DNS box in front of everything
+        "cdn",  # a content delivery network box between DNS and the regional entry point
         "region",  # names the region box
         "functions",  # one regional box of functions
         "single_server",  # one server in one zone

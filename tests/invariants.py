@@ -143,11 +143,24 @@ def no_commitment_longer_than_the_workload(answers, result):
     """Savings Plans and Reserved Instances are sold for a year or more (fact commitment_min_months):
     never for a workload that will run for less."""
     months = answers["workload"]["lifetime_months"]
-    if months < fact("commitment_min_months") and choice(result, "purchase_option") in (
-        "savings_plan",
-        "reserved_instances",
-    ):
-        return [f"{choice(result, 'purchase_option')} for a workload of {months} months"]
+    if months >= fact("commitment_min_months"):
+        return []
+    return [
+        f"{area} {choice(result, area)} for a workload of {months} months"
+        for area in ("purchase_option", "database_purchase_option")
+        if choice(result, area) in ("savings_plan", "reserved_instances")
+    ]
+
+
+@invariant({"workload.type": ("relational_database", "nosql_database", "data_warehouse", "cache")})
+def a_design_without_compute_pays_for_its_data_store(answers, result):
+    """With no compute of its own, the design's capacity is its managed data store: purchase_option
+    takes the data store's purchase (SPEC §12), never not_applicable beside a decided one."""
+    if choice(result, "compute_platform") != "not_applicable":
+        return []
+    own, store = choice(result, "purchase_option"), choice(result, "database_purchase_option")
+    if own != store:
+        return [f"purchase_option {own} but database_purchase_option {store} with no compute"]
     return []
 
 

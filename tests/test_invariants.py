@@ -318,6 +318,10 @@ BREAKAGES: dict[str, tuple[dict[str, Any], Any]] = {
         _with(workload={"type": "web_app", "lifetime_months": 6}),
         _decide("purchase_option", "savings_plan"),
     ),
+    "a_design_without_compute_pays_for_its_data_store": (
+        _with(workload={"type": "relational_database"}, cost={"commitment": "three_years"}),
+        _decide("purchase_option", "not_applicable"),
+    ),
     "no_lambda_beyond_its_time_limit": (
         _with(workload={"type": "batch", "task_duration_seconds": 3600}),
         _decide("compute_platform", "lambda"),
