@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import AdvisorError, InvalidRequirements, Problem
-from advisor.limits import MAX_BYTES, MAX_DEPTH, MAX_SHOWN_KEY
-from advisor.loading import Document, decode, parse_yaml, read_bytes
+from advisor.limits import MAX_BYTES, MAX_SHOWN_KEY
+from advisor.loading import Document, decode, parse_yaml, read_bytes, shape_problem
 from advisor.validation import validate
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -189,20 +189,6 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _depth(value: Any, limit: int) -> bool:
-    """True when value nests deeper than limit (iterative: no recursion to exhaust)."""
-    stack = [(value, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(node, dict):
-            stack.extend((child, depth + 1) for child in node.values())
-        elif isinstance(node, list):
-            stack.extend((child, depth + 1) for child in node)
-    return False
-
-
 def json_document(raw: bytes, source: str) -> Document:
     """One JSON object of requirements, refused with a clear problem if it is anything else."""
     if len(raw) > MAX_BYTES:
@@ -238,8 +224,9 @@ def json_document(raw: bytes, source: str) -> Document:
             source,
             [Problem("", f"must be a JSON object of answers (version, name, workload, ...), not a {kind}")],
         )
-    if _depth(data, MAX_DEPTH):
-        raise InvalidRequirements(source, [Problem("", "is nested too deeply")])
+    shape = shape_problem(data)
+    if shape:
+        raise InvalidRequirements(source, [Problem("", shape)])
     return Document(data, source)
 
 
@@ -258,7 +245,8 @@ def _error_line(source: str, message: str, problems: list[dict[str, Any]] | None
 
 
 def _problems_text(error: InvalidRequirements) -> str:
-    return "; ".join(str(problem) for problem in error.problems)
+    text = "; ".join(str(problem) for problem in error.problems)
+    return text + (f"; … and {error.more:,} more" if error.more else "")
 
 
 def evaluate_item(advisor: Any, item: Item) -> Outcome:

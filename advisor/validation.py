@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from advisor import fields
 from advisor.errors import InvalidRequirements, Problem
+from advisor.limits import MAX_SHOWN_VALUE
 from advisor.loading import Document, dotted
 from advisor.requirements import Requirements
 
@@ -60,16 +61,27 @@ def _describe(error: Mapping[str, Any]) -> tuple[tuple[Any, ...], str]:
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    text = (
-        repr(value)
-        if isinstance(value, str)
-        else str(value).lower()
-        if isinstance(value, bool) or value is None
-        else str(value)
-    )
-    return text if len(text) <= 60 else text[:57] + "..."
+    """A bad value in bounded, type-aware words: never str() of a huge integer (refused past 4,300
+    digits) nor repr() of a deep list (recursion), and never more than MAX_SHOWN_VALUE characters."""
+    if isinstance(value, bool) or value is None:
+        return str(value).lower()
+    if isinstance(value, int):
+        if value.bit_length() > MAX_SHOWN_VALUE * 3:  # ~ 3.3 bits a digit: past 60 digits
+            return f"an integer of about {int(value.bit_length() * 0.30103):,} digits"
+        text = str(value)
+    elif isinstance(value, float):
+        text = repr(value)
+    elif isinstance(value, str):
+        text = repr(value[: MAX_SHOWN_VALUE + 1])
+    elif isinstance(value, Mapping):
+        return "a mapping"
+    elif isinstance(value, (list, tuple)):
+        return "a list"
+    elif isinstance(value, (set, frozenset)):
+        return "a set"
+    else:
+        return f"a value of type {type(value).__name__[:MAX_SHOWN_VALUE]}"
+    return text if len(text) <= MAX_SHOWN_VALUE else text[: MAX_SHOWN_VALUE - 3] + "..."
 
 
 def _problems(error: ValidationError, document: Document) -> list[Problem]:
