@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +41,13 @@ def read_bytes(path: Path, source: str) -> bytes:
     try:
         if path.is_dir():
             raise InvalidRequirements(source, [Problem("", "is a folder, not a requirements file")])
-        with path.open("rb") as handle:
+        # O_NONBLOCK: opening a FIFO named *.yaml waits for a writer that may never come; the
+        # opened file is then checked, so only a regular file is ever read.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise InvalidRequirements(source, [Problem("", "is not a regular file")])
+            os.set_blocking(fd, True)
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InvalidRequirements(source, [Problem("", "no such file")]) from None

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import stat
+import subprocess
+import sys
 from types import MappingProxyType
 
 import pytest
 from click.testing import CliRunner
+from conftest import EXAMPLES, ROOT
 
-from advisor import evaluate, templating
+from advisor import evaluate, output, templating
 from advisor.api import Advisor
 from advisor.cli import cli
-from advisor.errors import InvalidRequirements
+from advisor.errors import AdvisorError, InvalidRequirements
+from advisor.terminal import safe
 
 HEAD = "version: 1\nname: x\nworkload: {type: web_app}\n"
 
@@ -189,3 +196,204 @@ def test_an_interrupt_while_compiling_a_template_poisons_no_later_render(interru
         pack.template(key)
     pack.template(key)
     assert key in pack._inputs
+
+
+# ---- 3: nothing from the input drives the terminal -------------------------------------------
+
+EVIL = "evil\x1b]0;pwned\x07\x1b[2J\u202e\x9b"
+
+
+def test_the_filter_escapes_controls_and_bidi_but_keeps_lines():
+    assert safe(EVIL + "\tok\n") == "evil\\u001b]0;pwned\\u0007\\u001b[2J\\u202e\\u009b\tok\n"
+    assert safe("Straße — café") == "Straße — café"
+
+
+def test_recommend_text_output_carries_no_control_character_from_the_name(runner, tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_text('version: 1\nname: "evil\\e]0;pwned\\a\\e[2J\\u202e"\nworkload: {type: web_app}\n')
+    result = runner.invoke(cli, ["recommend", str(path)])
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
+    assert "evil\\u001b]0;pwned" in result.stdout
+
+
+def test_json_on_stdout_is_filtered_yet_decodes_to_the_same_name(runner):
+    data = json.dumps({"version": 1, "name": EVIL, "workload": {"type": "web_app"}})
+    result = runner.invoke(cli, ["recommend", "-", "--format", "json"], input=data)
+    assert result.exit_code == 0
+    assert not any(ch in result.stdout for ch in "\x1b\x07\u202e\x9b")
+    assert json.loads(result.stdout)["name"] == EVIL
+
+
+def test_an_error_message_quoting_a_dataset_name_is_filtered(runner, tmp_path):
+    path = tmp_path / "d.yaml"
+    path.write_text(HEAD + 'datasets: [{name: "a\\e[2J"}, {name: "a\\e[2J"}]\n')
+    result = runner.invoke(cli, ["recommend", str(path)])
+    assert result.exit_code == 2 and "used twice" in result.stderr
+    assert "\x1b" not in result.stderr
+
+
+def test_batch_lines_on_stdout_are_filtered(runner, tmp_path):
+    path = tmp_path / "n.jsonl"
+    path.write_text(json.dumps({"version": 1, "name": EVIL, "workload": {"type": "api"}}) + "\n")
+    result = runner.invoke(cli, ["batch", str(path)])
+    assert result.exit_code == 0 and "\x9b" not in result.stdout and "\u202e" not in result.stdout
+    assert json.loads(result.stdout)["name"] == EVIL
+
+
+# ---- 4: one bad input never stops a batch ----------------------------------------------------
+
+GOOD_LINE = '{"version": 1, "name": "ok", "workload": {"type": "api"}}'
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_a_duplicate_key_written_as_a_lone_surrogate_is_one_error_line(runner, tmp_path, to_file):
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"\\ud800":1,"\\ud800":2}\n' + GOOD_LINE + "\n")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli, ["batch", str(path), *(["-o", str(out)] if to_file else [])])
+    assert result.exit_code == 2, result.output
+    text = out.read_text("utf-8") if to_file else result.stdout
+    bad, good = (json.loads(line) for line in text.splitlines())
+    assert "twice" in bad["error"] and good["name"] == "ok"
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_a_file_name_that_is_not_utf8_is_evaluated_like_any_other(runner, tmp_path, to_file):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    example = (EXAMPLES / "web-shop.yaml").read_bytes()
+    (folder / "b.yaml").write_bytes(example)
+    import os
+
+    with open(os.path.join(os.fsencode(folder), b"a\xff.yaml"), "wb") as handle:
+        handle.write(example)
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli, ["batch", str(folder), *(["-o", str(out)] if to_file else [])])
+    assert result.exit_code == 0, result.output
+    text = out.read_text("utf-8") if to_file else result.stdout
+    first, second = (json.loads(line) for line in text.splitlines())
+    assert first["name"] == second["name"] == "Web shop"
+
+
+def test_memo_writes_to_a_file_name_that_is_not_utf8(runner, tmp_path):
+    import os
+
+    target = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"m\xff.md"))
+    result = runner.invoke(cli, ["memo", str(EXAMPLES / "web-shop.yaml"), "-o", target])
+    assert result.exit_code == 0, result.output
+    assert os.path.exists(target)
+
+
+# ---- 9: the environment's failures are named, exit 2 -----------------------------------------
+
+
+def _advisor(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **kwargs.pop("env", {}))
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    return subprocess.run(
+        [sys.executable, "-m", "advisor", *args], env=env, stderr=subprocess.PIPE, timeout=60, **kwargs
+    )
+
+
+def test_stdout_full_is_exit_2_with_a_message():
+    with open("/dev/full", "wb") as full:
+        done = _advisor("recommend", str(EXAMPLES / "web-shop.yaml"), stdout=full)
+    assert done.returncode == 2, done.stderr
+    assert b"standard output cannot be written" in done.stderr and b"internal" not in done.stderr
+
+
+def test_stdout_closed_is_exit_2_with_a_message():
+    done = subprocess.run(
+        f"{sys.executable} -m advisor recommend {EXAMPLES / 'web-shop.yaml'} >&-",
+        shell=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        timeout=60,
+    )
+    assert done.returncode == 2 and b"standard output is closed" in done.stderr
+
+
+def test_stdin_closed_is_exit_2_with_a_message():
+    done = subprocess.run(
+        f"{sys.executable} -m advisor recommend - <&-",
+        shell=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and b"standard input is closed" in done.stderr
+
+
+def test_a_latin_1_locale_still_gets_the_whole_text_as_utf8():
+    done = _advisor("recommend", str(EXAMPLES / "web-shop.yaml"), env={"PYTHONIOENCODING": "latin-1"})
+    assert done.returncode == 0, done.stderr
+    assert "—" in done.stdout.decode("utf-8")
+
+
+def test_an_unwritable_output_folder_is_exit_2(runner, tmp_path, monkeypatch):
+    # As root a read-only folder is writable, so the refusal the system would give is simulated.
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(output.AtomicFile, "_unnamed", lambda self: None)
+    monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
+    result = runner.invoke(cli, ["recommend", str(EXAMPLES / "web-shop.yaml"), "-o", str(tmp_path / "x.txt")])
+    assert result.exit_code == 2 and "cannot be written: Permission denied" in result.stderr
+
+
+# ---- 10: a failed write leaves no temporary file ---------------------------------------------
+
+
+def test_a_full_disk_on_commit_leaves_no_temporary_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(output.AtomicFile, "_unnamed", lambda self: None)
+    sink = output.AtomicFile(tmp_path / "out.jsonl")
+    sink.write(b"x" * 100)
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output.os, "fsync", full)
+    with pytest.raises(AdvisorError, match="No space left"):
+        sink.commit()
+    sink.abort()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_abort_unlinks_even_when_closing_fails(tmp_path, monkeypatch):
+    monkeypatch.setattr(output.AtomicFile, "_unnamed", lambda self: None)
+    sink = output.AtomicFile(tmp_path / "out.jsonl")
+    real_close = sink.stream.close
+
+    def failing_close():
+        real_close()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(sink.stream, "close", failing_close)
+    sink.abort()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_named_temporary_file_gets_the_usual_mode(tmp_path, monkeypatch):
+    monkeypatch.setattr(output.AtomicFile, "_unnamed", lambda self: None)
+    target = tmp_path / "out.txt"
+    output.write_atomic(target, b"x")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~output._umask()
+    target.chmod(0o640)
+    output.write_atomic(target, b"y", force=True)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+# ---- 11: a FIFO is not read --------------------------------------------------------------------
+
+
+def test_a_fifo_named_yaml_is_refused_not_waited_on(tmp_path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    done = _advisor("recommend", str(fifo))
+    assert done.returncode == 2 and b"not a regular file" in done.stderr
+    done = _advisor("batch", str(tmp_path), str(EXAMPLES / "web-shop.yaml"))
+    assert done.returncode == 2
+    bad, good = (json.loads(line) for line in done.stdout.splitlines())
+    assert "not a regular file" in bad["error"] and good["name"] == "Web shop"
