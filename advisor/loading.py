@@ -76,6 +76,8 @@ def decode(raw: bytes, source: str) -> str:
 
 # libyaml when PyYAML was built with it: the pure-Python parser needs ~50 µs a node, so a hostile
 # 1 MiB file of tiny nodes took half a minute and hundreds of MB before the checks below ran.
+_BOOL = "tag:yaml.org,2002:bool"
+_STR = "tag:yaml.org,2002:str"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
@@ -229,6 +231,11 @@ def _check(
                 )
             ],
         )
+    if node.tag == _BOOL and node.value.lower() not in ("true", "false"):
+        # YAML 1.1 reads yes/no/on/off as booleans: `data_residency: NO` (Norway) became false and
+        # `vcpus: on` became 1. Only true and false are booleans (as in YAML 1.2); the other words
+        # stay the words written, which a yes/no answer still reads as one.
+        node.tag = _STR
     size = 1
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}

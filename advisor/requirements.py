@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import functools
+import re
+import unicodedata
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -10,6 +14,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
 )
 
@@ -68,17 +73,62 @@ def _target(value: float) -> float:
     return value
 
 
+def _quoted(name: str) -> str:
+    # Controls and invisible characters escaped, so the name shows as it is and cannot drive a terminal.
+    shown = name if len(name) <= 60 else name[:57] + "..."
+    return '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in shown) + '"'
+
+
+def _not_a_bool(value: Any) -> Any:
+    # A boolean is no country: `data_residency: false` meant Norway ("NO") once.
+    if isinstance(value, bool):
+        raise ValueError(f'must be a country code such as "DE", or "EU", not {str(value).lower()}')
+    return value
+
+
 def _residency(value: str | None) -> str | None:
     if value is None:
         return None
     code = value.strip().upper()
-    if len(code) != 2 or not code.isalpha():
+    if not re.fullmatch("[A-Z]{2}", code):  # ASCII only: str.isalpha() also takes "ÄÖ"
         raise ValueError('must be an ISO 3166 alpha-2 country code such as "DE", or "EU"')
     return code
 
 
+@functools.cache
+def _number_fields(model: type[BaseModel]) -> frozenset[str]:
+    """Fields that hold an int or float (alone or with None), or one of some numbers (`version`)."""
+    names = set()
+    for name, info in model.model_fields.items():
+        kind, args = info.annotation, get_args(info.annotation)
+        numbers = (
+            kind in (int, float)
+            or (get_origin(kind) in (Union, UnionType) and any(arg in (int, float) for arg in args))
+            or (get_origin(kind) is Literal and all(isinstance(arg, (int, float)) for arg in args))
+        )
+        if numbers:
+            names.add(name)
+    return frozenset(names)
+
+
+def _dataset_key(name: str) -> str:
+    """A name as a reader sees it: NFKC-normalized, zero-width characters removed."""
+    return unicodedata.normalize("NFKC", name).translate(_ZERO_WIDTH)
+
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        # pydantic reads true as 1 in a number field; an answer of true for vCPUs is a mistake.
+        if isinstance(value, bool) and info.field_name in _number_fields(cls):
+            raise ValueError(f"must be a number, not {str(value).lower()}")
+        return value
 
 
 # The answers, each with what it means to people (advisor.about.About): the schema's titles and
@@ -592,10 +642,11 @@ class Compliance(Section):
             },
         ),
     ] = Field(default_factory=list, max_length=7)
-    # YAML 1.1 reads an unquoted NO (Norway) as false, as it does the answer "no" above.
+    # Only the word NO is Norway: the loader keeps YAML 1.1's unquoted NO a word, and a boolean
+    # (false, or off in YAML 1.1) is refused rather than read as a country.
     data_residency: Annotated[
         str | None,
-        BeforeValidator(_yaml_no),
+        BeforeValidator(_not_a_bool),
         AfterValidator(_residency),
         About(
             "Data residency",
@@ -784,11 +835,14 @@ class Requirements(Section):
     @field_validator("datasets")
     @classmethod
     def _unique_dataset_names(cls, datasets: list[Dataset]) -> list[Dataset]:
+        # Names that look the same are the same: "café" composed or decomposed, or with a zero-width
+        # space, would otherwise be two datasets no reader can tell apart.
         seen: set[str] = set()
         for dataset in datasets:
-            if dataset.name in seen:
-                raise ValueError(f'the dataset name "{dataset.name}" is used twice')
-            seen.add(dataset.name)
+            key = _dataset_key(dataset.name)
+            if key in seen:
+                raise ValueError(f"the dataset name {_quoted(dataset.name)} is used twice")
+            seen.add(key)
         return datasets
 
 

@@ -397,3 +397,75 @@ def test_a_fifo_named_yaml_is_refused_not_waited_on(tmp_path):
     assert done.returncode == 2
     bad, good = (json.loads(line) for line in done.stdout.splitlines())
     assert "not a regular file" in bad["error"] and good["name"] == "Web shop"
+
+
+# ---- 8: YAML 1.1 booleans are not answers ----------------------------------------------------
+
+
+def _region(text: str) -> str:
+    return evaluate(text).to_dict()["decisions"]["region"]["choice"]
+
+
+@pytest.mark.parametrize("word", ["false", "off", "False", "OFF", "true"])
+def test_a_boolean_is_not_a_data_residency(word):
+    with pytest.raises(InvalidRequirements, match="compliance.data_residency"):
+        evaluate(HEAD + f"compliance: {{data_residency: {word}}}\n")
+    with pytest.raises(InvalidRequirements, match="compliance.data_residency"):
+        evaluate(_data(compliance={"data_residency": word in ("true", "True")}))
+
+
+def test_only_the_word_no_is_norway():
+    assert _region(HEAD + "compliance: {data_residency: NO}\n") == "eu-north-1"
+    assert _region(HEAD + "compliance: {data_residency: 'NO'}\n") == "eu-north-1"
+
+
+@pytest.mark.parametrize("code", ["ÄÖ", "D1", "DEU", "E", "ｄｅ"])
+def test_a_country_code_is_exactly_two_ascii_letters(code):
+    with pytest.raises(InvalidRequirements, match="alpha-2"):
+        evaluate(_data(compliance={"data_residency": code}))
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "word"),
+    [
+        ("compute", "vcpus", "on"),
+        ("compute", "vcpus", "true"),
+        ("compute", "memory_gib", "yes"),
+        ("workload", "task_duration_seconds", "no"),
+        ("workload", "lifetime_months", "false"),
+    ],
+)
+def test_a_boolean_word_is_refused_in_a_number_field(section, field, word):
+    extra = "type: web_app, " if section == "workload" else ""
+    text = "version: 1\nname: x\n" + ("" if section == "workload" else "workload: {type: web_app}\n")
+    text += f"{section}: {{{extra}{field}: {word}}}\n"
+    with pytest.raises(InvalidRequirements, match=f"{section}.{field}"):
+        evaluate(text)
+    with pytest.raises(InvalidRequirements, match=f"{section}.{field}"):
+        evaluate(_data(**{section: {**({"type": "web_app"} if extra else {}), field: True}}))
+
+
+def test_version_true_is_refused():
+    with pytest.raises(InvalidRequirements, match="version"):
+        evaluate("version: true\nname: x\nworkload: {type: web_app}\n")
+
+
+def test_yes_and_no_still_answer_yes_no_questions():
+    text = (
+        "version: 1\nname: x\nworkload: {type: batch, interruptible: no, stateful: yes, containerized: off}\n"
+    )
+    answers = evaluate(text).to_dict()
+    plain = "version: 1\nname: x\nworkload: {type: batch, interruptible: 'no', stateful: true, containerized: false}\n"
+    assert answers == evaluate(plain).to_dict()
+
+
+# ---- 13: names a reader cannot tell apart are the same name ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("café", "cafe\u0301"), ("ab", "a\u200bb"), ("logs", "ｌｏｇｓ"), ("x", "x\ufeff")],
+)
+def test_dataset_names_that_look_the_same_are_refused_as_duplicates(first, second):
+    with pytest.raises(InvalidRequirements, match="used twice"):
+        evaluate(_data(datasets=[{"name": first}, {"name": second}]))
