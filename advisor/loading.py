@@ -291,7 +291,9 @@ def _check(
 def dotted(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) and part.bit_length() > 64:  # a dict-API key str() may refuse
+            out += ("." if out else "") + "<a huge integer>"
+        elif isinstance(part, int):
             out += f"[{part}]"
         else:
             name = str(part)

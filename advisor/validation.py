@@ -29,8 +29,10 @@ class Profile:
         return self.requirements.model_dump(mode="json")
 
 
-def _hint(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+def _hint(word: Any, choices: list[str]) -> str:
+    if not isinstance(word, str) or len(word) > MAX_SHOWN_VALUE:  # str() of a huge int fails
+        return ""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 
@@ -41,7 +43,7 @@ def _describe(error: Mapping[str, Any]) -> tuple[tuple[Any, ...], str]:
     if kind == "extra_forbidden":
         parent = fields.model_at(loc[:-1])
         known = sorted(parent.model_fields) if parent else []
-        hint = _hint(str(loc[-1]), known)
+        hint = _hint(loc[-1], known)
         message = "is not a known field" + hint
         if known and not hint:
             message += f"; known here: {', '.join(known)}"
@@ -51,7 +53,7 @@ def _describe(error: Mapping[str, Any]) -> tuple[tuple[Any, ...], str]:
     if kind == "literal_error":
         expected = re.findall(r"'([^']*)'|(\d+)", error.get("ctx", {}).get("expected", ""))
         options = [a or b for a, b in expected]
-        return loc, f"{_show(value)} is not one of {', '.join(options)}" + _hint(str(value), options)
+        return loc, f"{_show(value)} is not one of {', '.join(options)}" + _hint(value, options)
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return loc, f"must be a mapping of fields, not {_show(value)}"
     message = error["msg"]
