@@ -361,6 +361,17 @@ class _Pool:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 
+def _submit(pool: _Pool, chunk: list[Item]) -> Future[list[Outcome]]:
+    """Submit a chunk; a pool that broke since the last result (a worker died) refuses the submit
+    itself, so the refusal becomes the chunk's result and is handled where results are read."""
+    try:
+        return pool.submit(chunk)
+    except BrokenProcessPool as error:
+        refused: Future[list[Outcome]] = Future()
+        refused.set_exception(error)
+        return refused
+
+
 def _parallel(stream: Iterator[Item], jobs: int, rules_dir: Path | None) -> Iterator[Outcome]:
     pool = _Pool(jobs, rules_dir)
     pending: collections.deque[tuple[list[Item], Future[list[Outcome]]]] = collections.deque()
@@ -373,7 +384,7 @@ def _parallel(stream: Iterator[Item], jobs: int, rules_dir: Path | None) -> Iter
                 if chunk is None:
                     exhausted = True
                 else:
-                    pending.append((chunk, pool.submit(chunk)))
+                    pending.append((chunk, _submit(pool, chunk)))
             if not pending:
                 return
             chunk, future = pending.popleft()
@@ -384,7 +395,7 @@ def _parallel(stream: Iterator[Item], jobs: int, rules_dir: Path | None) -> Iter
                 # find the culprit, then resubmit the rest to the new workers.
                 pool.restart()
                 done = [pool.alone(item) for item in chunk]
-                pending = collections.deque((c, pool.submit(c)) for c, _ in pending)
+                pending = collections.deque((c, _submit(pool, c)) for c, _ in pending)
             yield from done
     finally:
         for _, future in pending:

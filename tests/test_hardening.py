@@ -469,3 +469,31 @@ def test_yes_and_no_still_answer_yes_no_questions():
 def test_dataset_names_that_look_the_same_are_refused_as_duplicates(first, second):
     with pytest.raises(InvalidRequirements, match="used twice"):
         evaluate(_data(datasets=[{"name": first}, {"name": second}]))
+
+
+# ---- 14: a pool that breaks before a submit --------------------------------------------------
+
+
+def test_a_pool_broken_before_a_submit_still_answers_every_input(monkeypatch, tmp_path):
+    """pool.submit itself raised BrokenProcessPool in the refill loop: the run stopped."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from advisor import batch
+
+    real = batch._Pool.submit
+    calls = {"n": 0}
+
+    def flaky(self, chunk):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise BrokenProcessPool("a worker died")
+        return real(self, chunk)
+
+    monkeypatch.setattr(batch._Pool, "submit", flaky)
+    monkeypatch.setattr(batch, "CHUNK", 2)
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(GOOD_LINE + "\n" for _ in range(10)))
+    outcomes = list(batch.results([str(path)], jobs=2))
+    assert calls["n"] > 3
+    assert [o.source for o in outcomes] == [f"{path}:{n}" for n in range(1, 11)]
+    assert all(o.status == batch.OK for o in outcomes)
