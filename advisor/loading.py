@@ -299,8 +299,13 @@ def dotted(loc: tuple[Any, ...]) -> str:
             name = str(part)
             if not name.isprintable():  # "\e[2J" in a quoted key must not drive the user's terminal
                 name = name.encode("unicode_escape").decode("ascii")
+            # A key written with a dot ("workload.type: web_app" at the top) is one key, not a
+            # path: quoted, it cannot be read as the nested field it resembles.
+            quote = any(mark in name for mark in ".[]")
             if len(name) > MAX_SHOWN_KEY:
                 name = name[: MAX_SHOWN_KEY - 3] + "..."
+            if quote:
+                name = '"' + name.replace('"', '\\"') + '"'
             out += ("." if out else "") + name
     return out
 

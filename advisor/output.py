@@ -67,6 +67,8 @@ def write_text(target: str | None, text: str, force: bool = False) -> None:
 
 def write_atomic(path: Path, data: bytes, force: bool = False) -> None:
     """Write `data` to `path` complete or not at all; an existing file needs `force`."""
+    if path.is_dir():  # before the "pass --force" of an existing path: force cannot help here
+        raise OutputExists(f"{path}: is a folder; name a file to write")
     if not force:
         _refuse_existing(path)  # before AtomicFile's "is a folder": the message these commands gave
     with AtomicFile(path, force) as out:

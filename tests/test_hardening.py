@@ -497,3 +497,21 @@ def test_a_pool_broken_before_a_submit_still_answers_every_input(monkeypatch, tm
     assert calls["n"] > 3
     assert [o.source for o in outcomes] == [f"{path}:{n}" for n in range(1, 11)]
     assert all(o.status == batch.OK for o in outcomes)
+
+
+# ---- 13: errors that say what they mean ------------------------------------------------------
+
+
+def test_a_literal_dotted_key_is_shown_as_one_quoted_key():
+    with pytest.raises(InvalidRequirements) as caught:
+        evaluate('version: 1\nname: x\nworkload: {type: web_app}\n"workload.type": web_app\n')
+    (problem,) = caught.value.problems
+    assert problem.path == '"workload.type"' and problem.line == 4
+
+
+def test_output_to_a_folder_does_not_suggest_force(runner, tmp_path):
+    for extra in ([], ["--force"]):
+        result = runner.invoke(
+            cli, ["recommend", str(EXAMPLES / "web-shop.yaml"), "-o", str(tmp_path), *extra]
+        )
+        assert result.exit_code == 2 and "is a folder" in result.stderr and "--force" not in result.stderr
