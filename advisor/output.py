@@ -252,6 +252,19 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _remove_stale_staging(parent: Path, name: str) -> None:
+    prefix = f".{name}."
+    try:
+        found = [n for n in os.listdir(parent) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return
+    for entry in found:
+        pid = entry[len(prefix) :].split(".", 1)[0]
+        path = parent / entry
+        if pid.isdigit() and not _alive(int(pid)) and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def write_folder(
     folder: Path, files: Mapping[str, str], force: bool = False, stale: Sequence[str] = ()
 ) -> list[Path]:
@@ -274,7 +287,10 @@ def write_folder(
         parent = folder.parent if str(folder.parent) else Path(".")
         if not parent.is_dir():  # as every other -o: a typo in a path must not create folders
             raise AdvisorError(f"{folder}: the folder {parent} does not exist")
-        staging = parent / f".{folder.name}.{secrets.token_hex(6)}.tmp"
+        _remove_stale_staging(parent, folder.name)
+        # Our process id in the name: a run killed mid-write (SIGKILL, or SIGTERM's default) leaves
+        # its staging folder, and the next run for this folder removes it.
+        staging = parent / f".{folder.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
         try:
             staging.mkdir()  # the usual permissions for a new folder (umask applies), unlike mkdtemp's
         except OSError as error:

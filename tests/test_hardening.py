@@ -515,3 +515,17 @@ def test_output_to_a_folder_does_not_suggest_force(runner, tmp_path):
             cli, ["recommend", str(EXAMPLES / "web-shop.yaml"), "-o", str(tmp_path), *extra]
         )
         assert result.exit_code == 2 and "is a folder" in result.stderr and "--force" not in result.stderr
+
+
+def test_a_staging_folder_left_by_a_killed_run_is_removed_by_the_next(tmp_path):
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    pid = int(dead.stdout)  # a process that has ended: its staging folder is an orphan
+    orphan = tmp_path / f".adr.{pid}.0123456789ab.tmp"
+    orphan.mkdir()
+    (orphan / "0001-x.md").write_text("half\n")
+    alive = tmp_path / f".adr.{os.getpid()}.0123456789ab.tmp"  # a run still going: left alone
+    alive.mkdir()
+    output.write_folder(tmp_path / "adr", {"README.md": "index\n"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, "adr"])
