@@ -14,8 +14,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from advisor.about import About
@@ -95,6 +95,66 @@ def _residency(value: str | None) -> str | None:
     return code
 
 
+def _swap_bools(section: Any, numbers: frozenset[str]) -> Any:
+    """`section` with each boolean in a number field swapped for a NotANumber (a copy), or itself."""
+    if type(section) is not dict:
+        return section
+    for name in numbers:  # a plain loop: this runs for every section of every validation
+        if type(section.get(name)) is bool:
+            return {
+                key: NotANumber(value) if key in numbers and type(value) is bool else value
+                for key, value in section.items()
+            }
+    return section
+
+
+@functools.cache
+def _section_numbers(model: type[BaseModel]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """(section, its number fields) for each section of `model` (a list of sections counts) that has any."""
+    out = []
+    for name, info in model.model_fields.items():
+        kind = info.annotation
+        if get_origin(kind) is list:
+            kind = get_args(kind)[0]
+        if isinstance(kind, type) and issubclass(kind, BaseModel) and _number_fields(kind):
+            out.append((name, _number_fields(kind)))
+    return tuple(out)
+
+
+def refuse_bool_numbers(model: type[BaseModel], data: Any) -> Any:
+    """pydantic reads true as 1 in a number field, and an answer of true for vCPUs is a mistake:
+    each such boolean is swapped for a stand-in the field's own validation refuses, at its path.
+    One pass over the document (a validator a field, or a section, cost more than half again the
+    whole validation)."""
+    if not isinstance(data, dict):
+        return data
+    out = _swap_bools(data, _number_fields(model))
+    for name, numbers in _section_numbers(model):
+        value = out.get(name)
+        swapped: Any = value
+        if type(value) is list:
+            for index, item in enumerate(value):
+                new = _swap_bools(item, numbers)
+                if new is not item:
+                    swapped = swapped if swapped is not value else list(value)
+                    swapped[index] = new
+        else:
+            swapped = _swap_bools(value, numbers)
+        if swapped is not value:
+            out = {**out, name: swapped}
+    return out
+
+
+class NotANumber:
+    """A boolean given for a number: no number type accepts it, and it shows as the word given."""
+
+    def __init__(self, value: bool):
+        self.value = value
+
+    def __str__(self) -> str:
+        return str(self.value).lower()
+
+
 @functools.cache
 def _number_fields(model: type[BaseModel]) -> frozenset[str]:
     """Fields that hold an int or float (alone or with None), or one of some numbers (`version`)."""
@@ -121,14 +181,6 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True, str_strip_whitespace=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_bool_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        # pydantic reads true as 1 in a number field; an answer of true for vCPUs is a mistake.
-        if isinstance(value, bool) and info.field_name in _number_fields(cls):
-            raise ValueError(f"must be a number, not {str(value).lower()}")
-        return value
 
 
 # The answers, each with what it means to people (advisor.about.About): the schema's titles and
@@ -831,6 +883,11 @@ class Requirements(Section):
             "What to favour when cost and performance pull apart, and whether to commit spend for a discount.",
         ),
     ] = Field(default_factory=Cost)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, data: Any) -> Any:
+        return refuse_bool_numbers(cls, data)
 
     @field_validator("datasets")
     @classmethod

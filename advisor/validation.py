@@ -14,7 +14,7 @@ from advisor import fields
 from advisor.errors import InvalidRequirements, Problem
 from advisor.limits import MAX_SHOWN_VALUE
 from advisor.loading import Document, dotted
-from advisor.requirements import Requirements
+from advisor.requirements import NotANumber, Requirements
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,8 @@ def _show(value: Any) -> str:
         return "a list"
     elif isinstance(value, (set, frozenset)):
         return "a set"
+    elif isinstance(value, NotANumber):
+        return str(value)
     else:
         return f"a value of type {type(value).__name__[:MAX_SHOWN_VALUE]}"
     return text if len(text) <= MAX_SHOWN_VALUE else text[: MAX_SHOWN_VALUE - 3] + "..."
