@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import AdvisorError, InvalidRequirements, Problem
-from advisor.limits import MAX_BYTES, MAX_DEPTH, MAX_SHOWN_KEY
-from advisor.loading import Document, decode, parse_yaml, read_bytes
+from advisor.limits import MAX_BYTES, MAX_SHOWN_KEY
+from advisor.loading import Document, decode, parse_yaml, read_bytes, shape_problem
 from advisor.validation import validate
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -189,20 +189,6 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _depth(value: Any, limit: int) -> bool:
-    """True when value nests deeper than limit (iterative: no recursion to exhaust)."""
-    stack = [(value, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(node, dict):
-            stack.extend((child, depth + 1) for child in node.values())
-        elif isinstance(node, list):
-            stack.extend((child, depth + 1) for child in node)
-    return False
-
-
 def json_document(raw: bytes, source: str) -> Document:
     """One JSON object of requirements, refused with a clear problem if it is anything else."""
     if len(raw) > MAX_BYTES:
@@ -238,8 +224,9 @@ def json_document(raw: bytes, source: str) -> Document:
             source,
             [Problem("", f"must be a JSON object of answers (version, name, workload, ...), not a {kind}")],
         )
-    if _depth(data, MAX_DEPTH):
-        raise InvalidRequirements(source, [Problem("", "is nested too deeply")])
+    shape = shape_problem(data)
+    if shape:
+        raise InvalidRequirements(source, [Problem("", shape)])
     return Document(data, source)
 
 
@@ -258,7 +245,8 @@ def _error_line(source: str, message: str, problems: list[dict[str, Any]] | None
 
 
 def _problems_text(error: InvalidRequirements) -> str:
-    return "; ".join(str(problem) for problem in error.problems)
+    text = "; ".join(str(problem) for problem in error.problems)
+    return text + (f"; … and {error.more:,} more" if error.more else "")
 
 
 def evaluate_item(advisor: Any, item: Item) -> Outcome:
@@ -373,6 +361,17 @@ class _Pool:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 
+def _submit(pool: _Pool, chunk: list[Item]) -> Future[list[Outcome]]:
+    """Submit a chunk; a pool that broke since the last result (a worker died) refuses the submit
+    itself, so the refusal becomes the chunk's result and is handled where results are read."""
+    try:
+        return pool.submit(chunk)
+    except BrokenProcessPool as error:
+        refused: Future[list[Outcome]] = Future()
+        refused.set_exception(error)
+        return refused
+
+
 def _parallel(stream: Iterator[Item], jobs: int, rules_dir: Path | None) -> Iterator[Outcome]:
     pool = _Pool(jobs, rules_dir)
     pending: collections.deque[tuple[list[Item], Future[list[Outcome]]]] = collections.deque()
@@ -385,7 +384,7 @@ def _parallel(stream: Iterator[Item], jobs: int, rules_dir: Path | None) -> Iter
                 if chunk is None:
                     exhausted = True
                 else:
-                    pending.append((chunk, pool.submit(chunk)))
+                    pending.append((chunk, _submit(pool, chunk)))
             if not pending:
                 return
             chunk, future = pending.popleft()
@@ -396,7 +395,7 @@ def _parallel(stream: Iterator[Item], jobs: int, rules_dir: Path | None) -> Iter
                 # find the culprit, then resubmit the rest to the new workers.
                 pool.restart()
                 done = [pool.alone(item) for item in chunk]
-                pending = collections.deque((c, pool.submit(c)) for c, _ in pending)
+                pending = collections.deque((c, _submit(pool, c)) for c, _ in pending)
             yield from done
     finally:
         for _, future in pending:

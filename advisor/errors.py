@@ -35,17 +35,24 @@ class InvalidRequirements(AdvisorError, ValueError):
     """A requirements input that cannot be evaluated. `problems` lists every problem found."""
 
     def __init__(self, source: str, problems: list[Problem]):
+        from advisor.limits import MAX_PROBLEMS
+
         self.source = source
-        self.problems = problems
+        # The first MAX_PROBLEMS, in the order given; `more` counts the rest, so neither the
+        # message nor a batch line grows with a hostile input.
+        self.problems = problems[:MAX_PROBLEMS]
+        self.more = max(0, len(problems) - MAX_PROBLEMS)
         super().__init__(self.message())
 
     def message(self) -> str:
         if len(self.problems) == 1 and not self.problems[0].path and not self.problems[0].line:
             return f"{self.source}: {self.problems[0].message}"
-        head = f"{self.source}: " + (
-            "invalid requirements" if len(self.problems) == 1 else f"{len(self.problems)} problems"
-        )
-        return head + "\n" + "\n".join(f"  {problem}" for problem in self.problems)
+        total = len(self.problems) + self.more
+        head = f"{self.source}: " + ("invalid requirements" if total == 1 else f"{total:,} problems")
+        text = head + "\n" + "\n".join(f"  {problem}" for problem in self.problems)
+        if self.more:
+            text += f"\n  … and {self.more:,} more"
+        return text
 
     def to_list(self) -> list[dict[str, object]]:
         return [{"path": p.path, "message": p.message, "line": p.line} for p in self.problems]

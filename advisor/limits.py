@@ -22,3 +22,11 @@ MAX_DEPTH = 32
 # A key or name quoted back in a message: the user's text, so a 100 KB key must not become a
 # 100 KB message. Longer ones are cut to this many characters with "...".
 MAX_SHOWN_KEY = 60
+
+# Problems reported for one input: a file of 100,000 unknown keys must not become a 40 MB error
+# line or a screenful of stderr per key. The rest are counted ("... and N more").
+MAX_PROBLEMS = 20
+
+# A value quoted back in a message is cut to this many characters, and an integer longer than
+# this many digits is described by its length (str() refuses one of more than 4,300 digits).
+MAX_SHOWN_VALUE = 60

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +41,13 @@ def read_bytes(path: Path, source: str) -> bytes:
     try:
         if path.is_dir():
             raise InvalidRequirements(source, [Problem("", "is a folder, not a requirements file")])
-        with path.open("rb") as handle:
+        # O_NONBLOCK: opening a FIFO named *.yaml waits for a writer that may never come; the
+        # opened file is then checked, so only a regular file is ever read.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise InvalidRequirements(source, [Problem("", "is not a regular file")])
+            os.set_blocking(fd, True)
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InvalidRequirements(source, [Problem("", "no such file")]) from None
@@ -67,15 +76,21 @@ def decode(raw: bytes, source: str) -> str:
 
 # libyaml when PyYAML was built with it: the pure-Python parser needs ~50 µs a node, so a hostile
 # 1 MiB file of tiny nodes took half a minute and hundreds of MB before the checks below ran.
+_BOOL = "tag:yaml.org,2002:bool"
+_STR = "tag:yaml.org,2002:str"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
-def _prescan(text: str, source: str) -> None:
+def _prescan(text: str, source: str) -> set[tuple[int, int]]:
     """Refuse oversized expansions, deep nesting and extra documents from the event stream, stopping
-    at the first sign: nothing is built for an input that is refused, so time and memory stay small."""
+    at the first sign: nothing is built for an input that is refused, so time and memory stay small.
+
+    Returns where explicitly tagged nodes start (line, column): a composed node no longer tells an
+    explicit `!!bool` from a plain `true`, and `_check` refuses every explicit tag."""
     loader = _Loader(text)
+    tagged: set[tuple[int, int]] = set()
     limit = 2 * MAX_NODES  # events count keys too; _check applies the exact limit to values
     try:
         count = depth = documents = 0
@@ -84,6 +99,8 @@ def _prescan(text: str, source: str) -> None:
         while loader.check_event():
             event = loader.get_event()
             line = event.start_mark.line + 1 if event.start_mark else None
+            if getattr(event, "tag", None) is not None and event.start_mark:
+                tagged.add((event.start_mark.line, event.start_mark.column))
             if isinstance(event, yaml.ScalarEvent):
                 count += 1
                 if event.anchor:
@@ -113,13 +130,14 @@ def _prescan(text: str, source: str) -> None:
                 )
     finally:
         loader.dispose()
+    return tagged
 
 
 def parse_yaml(text: str, source: str) -> Document:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise InvalidRequirements(source, [Problem("", f"is larger than {MAX_BYTES // 1024} KiB")])
     try:
-        _prescan(text, source)
+        tagged = _prescan(text, source)
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
@@ -142,14 +160,16 @@ def parse_yaml(text: str, source: str) -> Document:
         )
     root = nodes[0]
     lines: dict[tuple[Any, ...], int] = {}
-    _check(root, (), lines, source, {}, 0)
+    _check(root, (), lines, source, {}, 0, tagged)
     loader = yaml.SafeLoader("")
     try:
         data = loader.construct_document(root)
     except yaml.constructor.ConstructorError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         raise InvalidRequirements(source, [Problem("", error.problem or str(error), line)]) from None
-    except ValueError as error:  # an integer of thousands of digits, a date such as 2024-13-45
+    # PyYAML's constructors raise more than ConstructorError on odd scalars (KeyError, IndexError,
+    # OverflowError, ...); whatever they raise, the value is the input's fault.
+    except Exception as error:  # noqa: BLE001 - an integer of thousands of digits, 2024-13-45
         raise InvalidRequirements(
             source, [Problem("", f"holds a value that cannot be read ({str(error).split(';')[0]})")]
         ) from None
@@ -171,6 +191,7 @@ def _check(
     source: str,
     sizes: dict[int, int],
     depth: int,
+    tagged: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
 ) -> int:
     """Refuse tags, duplicate keys and oversized expansions; record lines. Returns the expanded size."""
     if depth > MAX_DEPTH:
@@ -180,7 +201,8 @@ def _check(
     if id(node) in sizes:  # an alias: already checked, but it counts again where it expands
         return sizes[id(node)]
     lines.setdefault(loc, node.start_mark.line + 1)
-    if node.tag not in PLAIN_TAGS:
+    explicit = (node.start_mark.line, node.start_mark.column) in tagged
+    if explicit or node.tag not in PLAIN_TAGS:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         raise InvalidRequirements(
             source,
@@ -192,6 +214,28 @@ def _check(
                 )
             ],
         )
+    if (
+        isinstance(node, yaml.ScalarNode)
+        and node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+        and ":" in node.value
+    ):
+        # YAML 1.1 base 60 (1:30 is 90): no answer is written so, and 180 digits of it made an
+        # integer too large to print.
+        raise InvalidRequirements(
+            source,
+            [
+                Problem(
+                    dotted(loc),
+                    "is a base-60 number (a YAML 1.1 form with colons); write it in decimal, or quote it",
+                    node.start_mark.line + 1,
+                )
+            ],
+        )
+    if node.tag == _BOOL and node.value.lower() not in ("true", "false"):
+        # YAML 1.1 reads yes/no/on/off as booleans: `data_residency: NO` (Norway) became false and
+        # `vcpus: on` became 1. Only true and false are booleans (as in YAML 1.2); the other words
+        # stay the words written, which a yes/no answer still reads as one.
+        node.tag = _STR
     size = 1
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
@@ -225,10 +269,10 @@ def _check(
                 )
             seen[key] = line
             lines[loc + (key,)] = line
-            size += _check(value_node, loc + (key,), lines, source, sizes, depth + 1)
+            size += _check(value_node, loc + (key,), lines, source, sizes, depth + 1, tagged)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            size += _check(item, loc + (index,), lines, source, sizes, depth + 1)
+            size += _check(item, loc + (index,), lines, source, sizes, depth + 1, tagged)
     if size > MAX_NODES:
         raise InvalidRequirements(
             source,
@@ -247,22 +291,70 @@ def _check(
 def dotted(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) and part.bit_length() > 64:  # a dict-API key str() may refuse
+            out += ("." if out else "") + "<a huge integer>"
+        elif isinstance(part, int):
             out += f"[{part}]"
         else:
             name = str(part)
             if not name.isprintable():  # "\e[2J" in a quoted key must not drive the user's terminal
                 name = name.encode("unicode_escape").decode("ascii")
+            # A key written with a dot ("workload.type: web_app" at the top) is one key, not a
+            # path: quoted, it cannot be read as the nested field it resembles.
+            quote = any(mark in name for mark in ".[]")
             if len(name) > MAX_SHOWN_KEY:
                 name = name[: MAX_SHOWN_KEY - 3] + "..."
+            if quote:
+                name = '"' + name.replace('"', '\\"') + '"'
             out += ("." if out else "") + name
     return out
 
 
+def shape_problem(value: Any) -> str | None:
+    """What makes value too deep or too large (MAX_DEPTH, MAX_NODES as for YAML), or None.
+
+    Iterative, so no recursion to exhaust; keys count as values, as YAML's prescan counts them."""
+    stack = [(value, 0)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH:
+            return "is nested too deeply"
+        if isinstance(node, Mapping):
+            count += len(node)
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, (list, tuple, set, frozenset)):
+            stack.extend((child, depth + 1) for child in node)
+        if count > 2 * MAX_NODES:
+            return f"holds more than {MAX_NODES:,} values; one requirements object is far smaller"
+    return None
+
+
+def _set_order(value: Any) -> tuple[str, str]:
+    return (type(value).__name__, value if isinstance(value, str) else "")
+
+
+def plain(value: Any) -> Any:
+    """Containers from the dict API as YAML would give them: any Mapping a dict, a tuple a list, a
+    set a sorted list (so nothing depends on PYTHONHASHSEED). Call after `shape_problem`, which
+    bounds the depth of this recursion."""
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return [plain(item) for item in sorted(value, key=_set_order)]
+    return value
+
+
 def load_source(source: Any) -> Document:
     """A dict, a path, or YAML text, as `evaluate` accepts."""
-    if isinstance(source, dict):
-        return Document(source, "<dict>")
+    if isinstance(source, Mapping):
+        shape = shape_problem(source)
+        if shape:
+            raise InvalidRequirements("<dict>", [Problem("", shape)])
+        return Document(plain(source), "<dict>")
     if isinstance(source, Path):
         name = str(source)
         return parse_yaml(decode(read_bytes(source, name), name), name)

@@ -28,17 +28,47 @@ class OutputExists(AdvisorError):
     """The output file exists and --force was not given."""
 
 
+class StreamError(AdvisorError):
+    """Standard output (or input) is closed, full or failing: the environment's fault, not ours."""
+
+
+def write_stdout(data: bytes) -> None:
+    """UTF-8 bytes to standard output whatever the locale says (PYTHONIOENCODING=latin-1 could not
+    encode the pack's own em dashes). A closed or full stream is a user error; a closed pipe is
+    left to the error handler, which ends quietly."""
+    stream = sys.stdout
+    if stream is None:  # started with stdout closed (>&-)
+        raise StreamError("standard output is closed")
+    try:
+        stream.flush()
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:
+            stream.write(data.decode("utf-8"))
+        else:
+            buffer.write(data)
+            buffer.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as error:  # ValueError: "I/O operation on closed file"
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise StreamError(f"standard output cannot be written: {reason}") from None
+
+
 def write_text(target: str | None, text: str, force: bool = False) -> None:
-    """Print to stdout when target is None or "-"; otherwise write the file atomically."""
+    """Print to stdout when target is None or "-" (terminal-safe); otherwise write the file atomically."""
+    from advisor.terminal import safe
+
     if target in (None, "-"):
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write_stdout(safe(text).encode("utf-8"))
         return
-    write_atomic(Path(target), text.encode("utf-8"), force)
+    # backslashreplace: a lone surrogate (from a JSON "\\ud800") becomes the escape JSON reads back.
+    write_atomic(Path(target), text.encode("utf-8", "backslashreplace"), force)
 
 
 def write_atomic(path: Path, data: bytes, force: bool = False) -> None:
     """Write `data` to `path` complete or not at all; an existing file needs `force`."""
+    if path.is_dir():  # before the "pass --force" of an existing path: force cannot help here
+        raise OutputExists(f"{path}: is a folder; name a file to write")
     if not force:
         _refuse_existing(path)  # before AtomicFile's "is a folder": the message these commands gave
     with AtomicFile(path, force) as out:
@@ -90,11 +120,14 @@ class AtomicFile:
             raise AdvisorError(f"{path}: the folder {self.folder} does not exist")
         self.temp: str | None = None  # the named temporary file, when O_TMPFILE is not available
         self._remove_stale()
-        fd = self._unnamed()
-        if fd is None:
-            fd, self.temp = tempfile.mkstemp(
-                prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=self.folder
-            )
+        try:
+            fd = self._unnamed()
+            if fd is None:
+                fd, self.temp = tempfile.mkstemp(
+                    prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=self.folder
+                )
+        except OSError as error:  # a read-only folder, no permission, no space for the entry
+            raise _cannot_write(path, error) from None
         try:
             # mkstemp makes the file 0600; give it the mode a plain open() would (or the old file's).
             os.fchmod(fd, _mode(path))
@@ -156,9 +189,19 @@ class AtomicFile:
         return str(self.folder / f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
 
     def write(self, data: bytes) -> None:
-        self.stream.write(data)
+        try:
+            self.stream.write(data)
+        except OSError as error:  # a full disk, a quota
+            raise _cannot_write(self.path, error) from None
 
     def commit(self) -> None:
+        try:
+            self._commit()
+        except OSError as error:
+            self.abort()
+            raise _cannot_write(self.path, error) from None
+
+    def _commit(self) -> None:
         self.stream.flush()
         os.fsync(self.stream.fileno())
         if self.temp is None:
@@ -177,17 +220,26 @@ class AtomicFile:
         self.temp = None
 
     def abort(self) -> None:
-        if not self.stream.closed:
-            self.stream.close()
+        # Unlink first: closing flushes the buffer, which fails again on a full disk, and the
+        # temporary file must not outlive the failure that made us abort.
         self._unlink_temp()
+        if not self.stream.closed:
+            try:
+                self.stream.close()
+            except OSError:
+                pass
 
     def _unlink_temp(self) -> None:
         if self.temp is not None:
             try:
                 os.unlink(self.temp)
-            except FileNotFoundError:
+            except OSError:  # gone already, or the folder went read-only: nothing more to do
                 pass
             self.temp = None
+
+
+def _cannot_write(path: Path, error: OSError) -> AdvisorError:
+    return AdvisorError(f"{path}: cannot be written: {error.strerror or error}")
 
 
 def _alive(pid: int) -> bool:
@@ -198,6 +250,19 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # someone else's process
         return True
     return True
+
+
+def _remove_stale_staging(parent: Path, name: str) -> None:
+    prefix = f".{name}."
+    try:
+        found = [n for n in os.listdir(parent) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return
+    for entry in found:
+        pid = entry[len(prefix) :].split(".", 1)[0]
+        path = parent / entry
+        if pid.isdigit() and not _alive(int(pid)) and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def write_folder(
@@ -220,9 +285,16 @@ def write_folder(
             raise OutputExists(f"{folder}: {shown} already exist; pass --force to overwrite them")
     if not folder.exists():
         parent = folder.parent if str(folder.parent) else Path(".")
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = parent / f".{folder.name}.{secrets.token_hex(6)}.tmp"
-        staging.mkdir()  # the usual permissions for a new folder (umask applies), unlike mkdtemp's
+        if not parent.is_dir():  # as every other -o: a typo in a path must not create folders
+            raise AdvisorError(f"{folder}: the folder {parent} does not exist")
+        _remove_stale_staging(parent, folder.name)
+        # Our process id in the name: a run killed mid-write (SIGKILL, or SIGTERM's default) leaves
+        # its staging folder, and the next run for this folder removes it.
+        staging = parent / f".{folder.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
+        try:
+            staging.mkdir()  # the usual permissions for a new folder (umask applies), unlike mkdtemp's
+        except OSError as error:
+            raise _cannot_write(folder, error) from None
         try:
             for name, text in files.items():
                 write_atomic(staging / name, text.encode("utf-8"))

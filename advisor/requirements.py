@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import functools
+import re
+import unicodedata
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -11,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     field_validator,
+    model_validator,
 )
 
 from advisor.about import About
@@ -68,13 +73,110 @@ def _target(value: float) -> float:
     return value
 
 
+def _quoted(name: str) -> str:
+    # Controls and invisible characters escaped, so the name shows as it is and cannot drive a terminal.
+    shown = name if len(name) <= 60 else name[:57] + "..."
+    return '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in shown) + '"'
+
+
+def _not_a_bool(value: Any) -> Any:
+    # A boolean is no country: `data_residency: false` meant Norway ("NO") once.
+    if isinstance(value, bool):
+        raise ValueError(f'must be a country code such as "DE", or "EU", not {str(value).lower()}')
+    return value
+
+
 def _residency(value: str | None) -> str | None:
     if value is None:
         return None
     code = value.strip().upper()
-    if len(code) != 2 or not code.isalpha():
+    if not re.fullmatch("[A-Z]{2}", code):  # ASCII only: str.isalpha() also takes "ÄÖ"
         raise ValueError('must be an ISO 3166 alpha-2 country code such as "DE", or "EU"')
     return code
+
+
+def _swap_bools(section: Any, numbers: frozenset[str]) -> Any:
+    """`section` with each boolean in a number field swapped for a NotANumber (a copy), or itself."""
+    if type(section) is not dict:
+        return section
+    for name in numbers:  # a plain loop: this runs for every section of every validation
+        if type(section.get(name)) is bool:
+            return {
+                key: NotANumber(value) if key in numbers and type(value) is bool else value
+                for key, value in section.items()
+            }
+    return section
+
+
+@functools.cache
+def _section_numbers(model: type[BaseModel]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """(section, its number fields) for each section of `model` (a list of sections counts) that has any."""
+    out = []
+    for name, info in model.model_fields.items():
+        kind = info.annotation
+        if get_origin(kind) is list:
+            kind = get_args(kind)[0]
+        if isinstance(kind, type) and issubclass(kind, BaseModel) and _number_fields(kind):
+            out.append((name, _number_fields(kind)))
+    return tuple(out)
+
+
+def refuse_bool_numbers(model: type[BaseModel], data: Any) -> Any:
+    """pydantic reads true as 1 in a number field, and an answer of true for vCPUs is a mistake:
+    each such boolean is swapped for a stand-in the field's own validation refuses, at its path.
+    One pass over the document (a validator a field, or a section, cost more than half again the
+    whole validation)."""
+    if not isinstance(data, dict):
+        return data
+    out = _swap_bools(data, _number_fields(model))
+    for name, numbers in _section_numbers(model):
+        value = out.get(name)
+        swapped: Any = value
+        if type(value) is list:
+            for index, item in enumerate(value):
+                new = _swap_bools(item, numbers)
+                if new is not item:
+                    swapped = swapped if swapped is not value else list(value)
+                    swapped[index] = new
+        else:
+            swapped = _swap_bools(value, numbers)
+        if swapped is not value:
+            out = {**out, name: swapped}
+    return out
+
+
+class NotANumber:
+    """A boolean given for a number: no number type accepts it, and it shows as the word given."""
+
+    def __init__(self, value: bool):
+        self.value = value
+
+    def __str__(self) -> str:
+        return str(self.value).lower()
+
+
+@functools.cache
+def _number_fields(model: type[BaseModel]) -> frozenset[str]:
+    """Fields that hold an int or float (alone or with None), or one of some numbers (`version`)."""
+    names = set()
+    for name, info in model.model_fields.items():
+        kind, args = info.annotation, get_args(info.annotation)
+        numbers = (
+            kind in (int, float)
+            or (get_origin(kind) in (Union, UnionType) and any(arg in (int, float) for arg in args))
+            or (get_origin(kind) is Literal and all(isinstance(arg, (int, float)) for arg in args))
+        )
+        if numbers:
+            names.add(name)
+    return frozenset(names)
+
+
+def _dataset_key(name: str) -> str:
+    """A name as a reader sees it: NFKC-normalized, zero-width characters removed."""
+    return unicodedata.normalize("NFKC", name).translate(_ZERO_WIDTH)
+
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
 class Section(BaseModel):
@@ -595,10 +697,11 @@ class Compliance(Section):
             },
         ),
     ] = Field(default_factory=list, max_length=7)
-    # YAML 1.1 reads an unquoted NO (Norway) as false, as it does the answer "no" above.
+    # Only the word NO is Norway: the loader keeps YAML 1.1's unquoted NO a word, and a boolean
+    # (false, or off in YAML 1.1) is refused rather than read as a country.
     data_residency: Annotated[
         str | None,
-        BeforeValidator(_yaml_no),
+        BeforeValidator(_not_a_bool),
         AfterValidator(_residency),
         About(
             "Data residency",
@@ -784,14 +887,22 @@ class Requirements(Section):
         ),
     ] = Field(default_factory=Cost)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, data: Any) -> Any:
+        return refuse_bool_numbers(cls, data)
+
     @field_validator("datasets")
     @classmethod
     def _unique_dataset_names(cls, datasets: list[Dataset]) -> list[Dataset]:
+        # Names that look the same are the same: "café" composed or decomposed, or with a zero-width
+        # space, would otherwise be two datasets no reader can tell apart.
         seen: set[str] = set()
         for dataset in datasets:
-            if dataset.name in seen:
-                raise ValueError(f'the dataset name "{dataset.name}" is used twice')
-            seen.add(dataset.name)
+            key = _dataset_key(dataset.name)
+            if key in seen:
+                raise ValueError(f"the dataset name {_quoted(dataset.name)} is used twice")
+            seen.add(key)
         return datasets
 
 

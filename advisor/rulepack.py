@@ -692,8 +692,13 @@ class RulePack:
         # Compiled on first use: a CLI run renders a few dozen of the pack's templates, not all.
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[key] = self._env.from_string(self.sources[key])
-            self._inputs[key] = templating.inputs_of(self._env.parse(self.sources[key]))
+            # Both built before either is stored, the inputs first: `render` reads the inputs of
+            # any compiled template, so an interrupt (Ctrl-C, a SIGALRM timeout) between the two
+            # stores must leave at most inputs without a template, never the other way round.
+            built = self._env.from_string(self.sources[key])
+            inputs = templating.inputs_of(self._env.parse(self.sources[key]))
+            self._inputs[key] = inputs
+            compiled = self._compiled[key] = built
         return compiled
 
     def render(self, key: str, context: dict[str, Any]) -> str:

@@ -133,6 +133,9 @@ def value_at(context: dict[str, Any], path: tuple[str, ...]) -> Any:
         value = value[part]
     if isinstance(value, (dict, list)):
         return json.dumps(value, sort_keys=True, default=str)
+    if isinstance(value, float):
+        # repr tells -0.0 from 0.0 (equal, and so one cache entry), which format differently.
+        return ("float", repr(value))
     return (type(value).__name__, value)
 
 

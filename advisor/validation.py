@@ -12,8 +12,9 @@ from pydantic import ValidationError
 
 from advisor import fields
 from advisor.errors import InvalidRequirements, Problem
+from advisor.limits import MAX_SHOWN_VALUE
 from advisor.loading import Document, dotted
-from advisor.requirements import Requirements
+from advisor.requirements import NotANumber, Requirements
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,10 @@ class Profile:
         return self.requirements.model_dump(mode="json")
 
 
-def _hint(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+def _hint(word: Any, choices: list[str]) -> str:
+    if not isinstance(word, str) or len(word) > MAX_SHOWN_VALUE:  # str() of a huge int fails
+        return ""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 
@@ -40,7 +43,7 @@ def _describe(error: Mapping[str, Any]) -> tuple[tuple[Any, ...], str]:
     if kind == "extra_forbidden":
         parent = fields.model_at(loc[:-1])
         known = sorted(parent.model_fields) if parent else []
-        hint = _hint(str(loc[-1]), known)
+        hint = _hint(loc[-1], known)
         message = "is not a known field" + hint
         if known and not hint:
             message += f"; known here: {', '.join(known)}"
@@ -50,7 +53,7 @@ def _describe(error: Mapping[str, Any]) -> tuple[tuple[Any, ...], str]:
     if kind == "literal_error":
         expected = re.findall(r"'([^']*)'|(\d+)", error.get("ctx", {}).get("expected", ""))
         options = [a or b for a, b in expected]
-        return loc, f"{_show(value)} is not one of {', '.join(options)}" + _hint(str(value), options)
+        return loc, f"{_show(value)} is not one of {', '.join(options)}" + _hint(value, options)
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return loc, f"must be a mapping of fields, not {_show(value)}"
     message = error["msg"]
@@ -60,16 +63,29 @@ def _describe(error: Mapping[str, Any]) -> tuple[tuple[Any, ...], str]:
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    text = (
-        repr(value)
-        if isinstance(value, str)
-        else str(value).lower()
-        if isinstance(value, bool) or value is None
-        else str(value)
-    )
-    return text if len(text) <= 60 else text[:57] + "..."
+    """A bad value in bounded, type-aware words: never str() of a huge integer (refused past 4,300
+    digits) nor repr() of a deep list (recursion), and never more than MAX_SHOWN_VALUE characters."""
+    if isinstance(value, bool) or value is None:
+        return str(value).lower()
+    if isinstance(value, int):
+        if value.bit_length() > MAX_SHOWN_VALUE * 3:  # ~ 3.3 bits a digit: past 60 digits
+            return f"an integer of about {int(value.bit_length() * 0.30103):,} digits"
+        text = str(value)
+    elif isinstance(value, float):
+        text = repr(value)
+    elif isinstance(value, str):
+        text = repr(value[: MAX_SHOWN_VALUE + 1])
+    elif isinstance(value, Mapping):
+        return "a mapping"
+    elif isinstance(value, (list, tuple)):
+        return "a list"
+    elif isinstance(value, (set, frozenset)):
+        return "a set"
+    elif isinstance(value, NotANumber):
+        return str(value)
+    else:
+        return f"a value of type {type(value).__name__[:MAX_SHOWN_VALUE]}"
+    return text if len(text) <= MAX_SHOWN_VALUE else text[: MAX_SHOWN_VALUE - 3] + "..."
 
 
 def _problems(error: ValidationError, document: Document) -> list[Problem]:

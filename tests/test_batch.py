@@ -224,7 +224,9 @@ def _open_fds_in(pid: int, folder: Path) -> bool:
     return False
 
 
-@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+@pytest.mark.parametrize(
+    "how", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL], ids=["SIGTERM", "SIGHUP", "SIGKILL"]
+)
 def test_a_killed_run_leaves_no_partial_output(tmp_path, how):
     # A FIFO keeps the run waiting for more input after the first lines, so it is surely mid-run.
     fifo = tmp_path / "feed.jsonl"
@@ -255,9 +257,9 @@ def test_a_killed_run_leaves_no_partial_output(tmp_path, how):
             proc.wait()
     assert out.read_text() == "the previous results\n"
     leftovers = [p.name for p in results.iterdir() if p.name != "out.jsonl"]
-    if how == signal.SIGTERM:
+    if how != signal.SIGKILL:  # SIGHUP (the terminal closed) is handled like SIGTERM
         assert leftovers == []
-        assert proc.returncode == 128 + signal.SIGTERM
+        assert proc.returncode == 128 + how
     else:
         # SIGKILL cannot be caught: where the file system cannot hold an unnamed file, a hidden
         # temporary may remain. It is never the output, and the next run removes it.

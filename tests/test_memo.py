@@ -321,6 +321,12 @@ def test_adr_folder_is_written_whole_and_never_over_files(advisor, tmp_path):
     runner = CliRunner()
     example = str(EXAMPLES / "web-shop.yaml")
     target = tmp_path / "docs" / "adr"
+    # Like every other -o, a missing parent is refused, not created (a typo must not make folders).
+    missing = runner.invoke(
+        cli, ["memo", example, "--format", "adr", "-o", str(target), "--date", "2026-11-27"]
+    )
+    assert missing.exit_code == 2 and "does not exist" in missing.stderr and not target.parent.exists()
+    target.parent.mkdir()
     ok = runner.invoke(cli, ["memo", example, "--format", "adr", "-o", str(target), "--date", "2026-11-27"])
     assert ok.exit_code == 0, ok.output
     written = sorted(p.name for p in target.iterdir())

@@ -50,24 +50,34 @@ def run_guarded(invoke: Any) -> Any:
     try:
         return invoke()
     except AdvisorError as error:
-        click.echo(f"advisor: {error}", err=True)
+        _say(f"advisor: {error}")
         sys.exit(ExitCode.USAGE)
     except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
         raise
     except KeyboardInterrupt:
-        click.echo("advisor: interrupted", err=True)
+        _say("advisor: interrupted")
         sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         sys.exit(ExitCode.OK)
     except Exception as error:  # a defect of ours, not of the input
         if os.environ.get("ADVISOR_DEBUG"):
             raise
-        click.echo(
+        _say(
             f"advisor: internal error: {type(error).__name__}: {error}\n"
-            "Please report it with the input that caused it (set ADVISOR_DEBUG=1 for a traceback).",
-            err=True,
+            "Please report it with the input that caused it (set ADVISOR_DEBUG=1 for a traceback)."
         )
         sys.exit(ExitCode.INTERNAL)
+
+
+def _say(message: str) -> None:
+    """An error on stderr: terminal-safe (it may quote the user's text), and never a second error
+    of its own when stderr is closed or cannot encode the message."""
+    from advisor.terminal import safe
+
+    try:
+        click.echo(safe(message), err=True)
+    except (OSError, ValueError):
+        pass
 
 
 class LazyGroup(click.Group):

@@ -17,6 +17,7 @@ from advisor.answer_file import requirements_text
 from advisor.answers import Invalid
 from advisor.errors import AdvisorError, ExitCode
 from advisor.questionnaire import Option, Questionnaire, Start
+from advisor.terminal import safe
 
 # ---- numbered choices, one line per answer ------------------------------------------------------
 
@@ -31,7 +32,7 @@ class LineAsker:
         self.echo_answers = not sys.stdin.isatty()  # a transcript of piped answers reads as a dialogue
 
     def _say(self, text: str = "", nl: bool = True) -> None:
-        click.echo(text, err=True, nl=nl)
+        click.echo(safe(text), err=True, nl=nl)
 
     def _read(self, prompt: str) -> str:
         self._say(prompt, nl=False)
@@ -162,7 +163,7 @@ class ArrowAsker:
         self.q = questionary
 
     def _head(self, help: str, note: str) -> None:
-        text = f"{help} (default: {note})" if note else help
+        text = safe(f"{help} (default: {note})" if note else help)
         if text:
             width = max(40, min(shutil.get_terminal_size().columns, 100)) - 2
             click.echo(
@@ -173,7 +174,7 @@ class ArrowAsker:
 
     def section(self, title: str) -> None:
         click.echo()
-        click.echo(click.style(title, bold=True))
+        click.echo(click.style(safe(title), bold=True))
 
     def choose(self, prompt: str, help: str, options: Sequence[Option], default: str, note: str) -> str:
         self._head(help, note)
@@ -182,7 +183,7 @@ class ArrowAsker:
         how = "arrow keys or type to filter" if long else "arrow keys"
         return str(
             self.q.select(
-                prompt,
+                safe(prompt),
                 choices=choices,
                 default=default,
                 instruction=f"({how}, Enter to pick)",
@@ -200,13 +201,13 @@ class ArrowAsker:
             for o in options
         ]
         picked = self.q.checkbox(
-            prompt, choices=choices, instruction="(space to tick, Enter when done)"
+            safe(prompt), choices=choices, instruction="(space to tick, Enter when done)"
         ).unsafe_ask()
         return [o.key for o in options if o.key in picked]
 
     def confirm(self, prompt: str, help: str, default: bool, note: str) -> bool:
         self._head(help, note)
-        return bool(self.q.confirm(prompt, default=default).unsafe_ask())
+        return bool(self.q.confirm(safe(prompt), default=default).unsafe_ask())
 
     def text(
         self, prompt: str, help: str, default: str | None, parse: Callable[[str], Any], note: str
@@ -222,7 +223,7 @@ class ArrowAsker:
                 return str(problem)
             return True
 
-        answer = self.q.text(prompt, default=default or "", validate=check).unsafe_ask()
+        answer = self.q.text(safe(prompt), default=default or "", validate=check).unsafe_ask()
         return parse(answer if answer.strip() else default or "")
 
 
@@ -338,8 +339,10 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
     write_atomic(path, text.encode("utf-8"), force=True)
     result = advisor.evaluate_profile(profile)
     click.echo(err=True)
-    click.echo(render(result), nl=False)
-    click.echo(f"\nSaved the answers to {path}; edit it and run `advisor recommend {path}` again.", err=True)
+    click.echo(safe(render(result)), nl=False)
+    click.echo(
+        safe(f"\nSaved the answers to {path}; edit it and run `advisor recommend {path}` again."), err=True
+    )
     _offer_memo(asker, result, path, force, _memo_renderer(advisor.pack, path.name))
 
 
@@ -355,9 +358,9 @@ def _offer_memo(
             return
         memo_path = _target(asker, saved.with_name(f"{saved.stem}-memo.md"), force, "memo")
     except KeyboardInterrupt:
-        click.echo(f"\nadvisor: cancelled; {saved} is saved, no memo was written", err=True)
+        click.echo(safe(f"\nadvisor: cancelled; {saved} is saved, no memo was written"), err=True)
         sys.exit(ExitCode.INTERRUPTED)
     except EOFError:  # a script that answered every question but this one: no memo
         return
     write_atomic(memo_path, renderer(result).encode("utf-8"), force=True)
-    click.echo(f"Wrote the design memo to {memo_path}.", err=True)
+    click.echo(safe(f"Wrote the design memo to {memo_path}."), err=True)

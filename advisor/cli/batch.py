@@ -38,8 +38,13 @@ class _Progress:
 
 
 def _terminate(signum: int, frame: Any) -> None:
-    # SIGTERM (CI cancelling a job) unwinds like Ctrl-C: workers stop, the output is discarded.
+    # SIGTERM (CI cancelling a job) or SIGHUP (the terminal closed) unwinds like Ctrl-C: workers
+    # stop, the output is discarded.
     raise SystemExit(128 + signum)
+
+
+# Signals that end a run cleanly; SIGHUP is missing where the platform has none.
+_ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 @click.command()
@@ -74,29 +79,36 @@ def batch(paths: tuple[str, ...], output: str | None, force: bool, jobs: int) ->
     sink: AtomicFile | None = None
     if output not in (None, "-"):
         sink = AtomicFile(Path(output), force)
-    previous = signal.signal(signal.SIGTERM, _terminate) if _main_thread() else None
+    previous = {number: signal.signal(number, _terminate) for number in _ENDING} if _main_thread() else {}
     # A bar needs a length: inputs are counted first, which standard input cannot be.
     progress = _Progress(paths, sys.stderr.isatty() and "-" not in paths)
     counts = {batch_lib.OK: 0, batch_lib.INVALID: 0, batch_lib.INTERNAL: 0}
     started = time.monotonic()
     try:
-        # JSON Lines are UTF-8 whatever the locale says.
-        write = sink.write if sink is not None else _stdout_bytes()
+        # JSON Lines are UTF-8 whatever the locale says, and every line can be written: a lone
+        # surrogate (a JSON "\ud800", a file name that is not UTF-8) goes out as the escape JSON
+        # reads back; on standard output, control characters too (terminal.safe).
+        if sink is not None:
+            write = sink.write
+            encode = _for_file
+        else:
+            write = _stdout_bytes()
+            encode = _for_terminal
         for outcome in batch_lib.results(paths, jobs=jobs):
-            write(outcome.line.encode("utf-8") + b"\n")
+            write(encode(outcome.line))
             counts[outcome.status] += 1
             progress.step()
         progress.close()
         if sink is not None:
             sink.commit()
         else:
-            sys.stdout.buffer.flush()
+            _flush_stdout()
     finally:
         progress.close()
         if sink is not None:
             sink.abort()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     failed = counts[batch_lib.INVALID] + counts[batch_lib.INTERNAL]
     total = failed + counts[batch_lib.OK]
     seconds = time.monotonic() - started
@@ -110,9 +122,44 @@ def batch(paths: tuple[str, ...], output: str | None, force: bool, jobs: int) ->
         sys.exit(ExitCode.USAGE)
 
 
+def _flush_stdout() -> None:
+    from advisor.output import StreamError
+
+    try:
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise StreamError(f"standard output cannot be written: {error.strerror or error}") from None
+
+
+def _for_file(line: str) -> bytes:
+    return line.encode("utf-8", "backslashreplace") + b"\n"
+
+
+def _for_terminal(line: str) -> bytes:
+    from advisor.terminal import safe
+
+    return safe(line).encode("utf-8") + b"\n"
+
+
 def _stdout_bytes() -> Any:
+    from advisor.output import StreamError
+
+    if sys.stdout is None:
+        raise StreamError("standard output is closed")
     sys.stdout.flush()
-    return sys.stdout.buffer.write
+    buffer_write = sys.stdout.buffer.write
+
+    def write(data: bytes) -> None:
+        try:
+            buffer_write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as error:  # /dev/full, a closed descriptor
+            raise StreamError(f"standard output cannot be written: {error.strerror or error}") from None
+
+    return write
 
 
 def _main_thread() -> bool:

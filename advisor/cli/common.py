@@ -15,13 +15,25 @@ if TYPE_CHECKING:
     from advisor.result import Result
 
 
+def read_stdin() -> bytes:
+    """At most MAX_BYTES + 1 bytes of standard input; a closed or failing stream is the user's error."""
+    from advisor.errors import InvalidRequirements, Problem
+
+    if sys.stdin is None:  # started with stdin closed (<&-)
+        raise InvalidRequirements("<stdin>", [Problem("", "standard input is closed")])
+    try:
+        return bytes(sys.stdin.buffer.read(MAX_BYTES + 1))
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise InvalidRequirements("<stdin>", [Problem("", f"cannot be read: {reason}")]) from None
+
+
 def read_source(path: str) -> Any:
     """A requirements source for the library: a parsed document for stdin, else the path."""
     from advisor.loading import decode, parse_yaml
 
     if path == "-":
-        raw = sys.stdin.buffer.read(MAX_BYTES + 1)
-        return parse_yaml(decode(raw, "<stdin>"), "<stdin>")
+        return parse_yaml(decode(read_stdin(), "<stdin>"), "<stdin>")
     return Path(path)
 
 
