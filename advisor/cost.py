@@ -7,19 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.memo_view import CostLine, CostView
-from advisor.prices import Dated, Snapshot
+from advisor.prices import Dated, Snapshot, builtin
 from advisor.requirements import Requirements
 from advisor.result import Cost, CostItem, CostRange, Result
+from advisor.rulepack import NOT_APPLICABLE
 from advisor.templating import number, suggest_instance
 
 HOURS_A_MONTH = 730  # AWS's own month for monthly figures (8,760 hours / 12)
-MODELS = ("on_demand", "savings_plan", "reserved_instances", "spot")
-MODEL_WORDS = {
-    "on_demand": "On-Demand",
-    "savings_plan": "Savings Plan",
-    "reserved_instances": "Reserved Instances",
-    "spot": "Spot",
-}
 
 
 def _money(value: float) -> float:
@@ -40,6 +34,11 @@ class _Estimate:
     used: set[str] = field(default_factory=set)  # snapshot groups the figures rest on
     break_even: float | None = None
 
+    def only_baseline(self, lines: list[CostItem]) -> None:
+        """A service with one price: the baseline model's lines, no figure under the others."""
+        for model in self.snapshot.pricing.purchase_models:
+            self.compute[model] = lines if model == self.snapshot.pricing.baseline else None
+
     def line(
         self, group: str, area: str, what: str, unit: str, quantity: float, unit_price: float
     ) -> CostItem:
@@ -59,7 +58,7 @@ class _Estimate:
 
 def _choice(result: Result, area: str) -> str:
     decision = result.decisions.get(area)
-    return decision.choice if decision is not None else "not_applicable"
+    return decision.choice if decision is not None else NOT_APPLICABLE
 
 
 def _architecture(result: Result, requirements: Requirements, default: str) -> str:
@@ -73,7 +72,7 @@ def _architecture(result: Result, requirements: Requirements, default: str) -> s
 
 def _ec2(est: _Estimate, result: Result, requirements: Requirements, tables: dict[str, Any]) -> None:
     family = _choice(result, "instance_family")
-    if family == "not_applicable":
+    if family == NOT_APPLICABLE:
         return
     compute = requirements.compute.model_dump()
     decided = _choice(result, "cpu_architecture")
@@ -90,43 +89,39 @@ def _ec2(est: _Estimate, result: Result, requirements: Requirements, tables: dic
     usage = requirements.usage
     base, hours = usage.instances, usage.hours_per_month
     what = f"{base} × {found.instance_type}"
-    on_demand = est.line("ec2", "instance_family", what, "instance-hour", base * hours, price.on_demand)
-    est.compute["on_demand"] = [on_demand]
-    if price.reserved_1y is not None:
-        # A reservation is paid for every hour of the term, whether the instance runs or not.
-        reserved = est.line(
-            "ec2",
-            "instance_family",
-            f"{what} (1-year Reserved, all upfront)",
-            "instance-hour",
-            base * HOURS_A_MONTH,
-            price.reserved_1y,
-        )
-        est.compute["reserved_instances"] = [reserved]
-        if on_demand.monthly > 0:
-            upfront = base * price.reserved_1y * HOURS_A_MONTH * 12
-            months = upfront / (base * hours * price.on_demand)
-            est.break_even = round(months, 1) if months <= 12 else None
-            if months > 12:
-                est.notes.append(
-                    f"A 1-year reservation does not pay for itself at {number(hours)} hours a month: "
-                    f"its upfront payment buys {months:.1f} months of On-Demand use."
-                )
-    else:
-        est.compute["reserved_instances"] = None
-        est.unpriced.append(f"EC2 {found.instance_type} Reserved Instance: no price in the snapshot")
     interruptible = requirements.workload.interruptible != "no"
-    if price.spot is not None and interruptible:
-        est.compute["spot"] = [
-            est.line("ec2", "instance_family", f"{what} (Spot)", "instance-hour", base * hours, price.spot)
+    models = est.snapshot.pricing.purchase_models
+    for model_id, model in models.items():
+        hourly = getattr(price, model.price) if model.price else None
+        if model.interruptible_only and not interruptible:
+            est.compute[model_id] = None
+            continue
+        if hourly is None:
+            est.compute[model_id] = None
+            est.unpriced.append(f"EC2 {found.instance_type} {model.words}: no price in the snapshot")
+            continue
+        # A reservation is paid for every hour of the month, whether the instance runs or not.
+        billed = HOURS_A_MONTH if model.always_billed else hours
+        label = what if model.baseline else f"{what} ({model.words})"
+        est.compute[model_id] = [
+            est.line("instances", "instance_family", label, "instance-hour", base * billed, hourly)
         ]
-        est.notes.append("The Spot price is one seen on the snapshot's date; Spot prices move with demand.")
-    else:
-        est.compute["spot"] = None
-    est.compute["savings_plan"] = None
-    est.unpriced.append(f"EC2 Savings Plan rate for {found.instance_type}: no price in the snapshot")
+        if model.interruptible_only:
+            est.notes.append(
+                f"The {model.words} price is one seen on the snapshot's date; it moves with demand."
+            )
+    on_demand, reserved = price.on_demand, price.reserved_1y
+    if reserved is not None:
+        upfront = reserved * HOURS_A_MONTH * 12
+        months = upfront / (hours * on_demand)
+        est.break_even = round(months, 1) if months <= 12 else None
+        if months > 12:
+            est.notes.append(
+                f"A 1-year reservation does not pay for itself at {number(hours)} hours a month: "
+                f"its upfront payment buys {months:.1f} months of On-Demand use."
+            )
     peak = usage.peak_instances or base
-    est.peak_extra = (peak - base) * hours * price.on_demand
+    est.peak_extra = (peak - base) * hours * on_demand
 
 
 def _fargate(est: _Estimate, result: Result, requirements: Requirements) -> None:
@@ -136,7 +131,7 @@ def _fargate(est: _Estimate, result: Result, requirements: Requirements) -> None
     task_hours = usage.instances * usage.hours_per_month
     what = f"{usage.instances} × Fargate task ({compute.vcpus} vCPU, {number(compute.memory_gib)} GB, {arch})"
     cpu = est.line(
-        "fargate",
+        "tasks",
         "container_capacity",
         what + ": vCPU",
         "vCPU-hour",
@@ -144,19 +139,17 @@ def _fargate(est: _Estimate, result: Result, requirements: Requirements) -> None
         getattr(prices.vcpu_hour, arch),
     )
     mem = est.line(
-        "fargate",
+        "tasks",
         "container_capacity",
         what + ": memory",
         "GB-hour",
         task_hours * compute.memory_gib,
         getattr(prices.gb_hour, arch),
     )
-    est.compute.update(
-        {"on_demand": [cpu, mem], "reserved_instances": None, "savings_plan": None, "spot": None}
-    )
-    est.unpriced.append(est.snapshot.services.unpriced.get("savings_plan", "Savings Plan: no price"))
+    est.only_baseline([cpu, mem])
+    est.unpriced.append("Fargate under a Savings Plan: no price in the snapshot")
     if requirements.workload.interruptible != "no":
-        est.unpriced.append(est.snapshot.services.unpriced.get("fargate_spot", "Fargate Spot: no price"))
+        est.unpriced.append("Fargate Spot: no price in the snapshot (AWS quotes only a maximum discount)")
     peak = usage.peak_instances or usage.instances
     per_task_hour = compute.vcpus * getattr(prices.vcpu_hour, arch) + compute.memory_gib * getattr(
         prices.gb_hour, arch
@@ -166,11 +159,11 @@ def _fargate(est: _Estimate, result: Result, requirements: Requirements) -> None
 
 def _lambda(est: _Estimate, result: Result, requirements: Requirements) -> None:
     arch = _architecture(result, requirements, "x86_64")
-    prices = est.snapshot.services.lambda_.prices
+    prices = est.snapshot.services.functions.prices
     usage = requirements.usage
     memory = requirements.compute.memory_gib
     requests = est.line(
-        "lambda",
+        "functions",
         "compute_platform",
         f"Lambda invocations ({arch})",
         "million requests",
@@ -179,15 +172,14 @@ def _lambda(est: _Estimate, result: Result, requirements: Requirements) -> None:
     )
     seconds = usage.requests_per_month * usage.duration_ms / 1000 * memory
     duration = est.line(
-        "lambda",
+        "functions",
         "compute_platform",
         f"Lambda duration: {number(usage.duration_ms)} ms at {number(memory)} GB ({arch})",
         "GB-second",
         seconds,
         getattr(prices.gb_second, arch),
     )
-    est.compute.update({"on_demand": [requests, duration], "reserved_instances": None, "spot": None})
-    est.compute["savings_plan"] = None
+    est.only_baseline([requests, duration])
     est.notes.append("Lambda's free tier (per account, not per design) is not deducted.")
     if usage.requests_per_month == 0:
         est.notes.append(
@@ -200,14 +192,15 @@ def _storage(est: _Estimate, result: Result, requirements: Requirements) -> None
     reads = est.snapshot.usage.reads_per_month
     for dataset, answers in zip(result.datasets, requirements.datasets, strict=True):
         service = dataset.decisions.get("storage_service")
-        if service is None or service.choice != "s3":
+        storage_class = dataset.decisions.get("storage_class")
+        kind = storage_class.choice if storage_class is not None else NOT_APPLICABLE
+        if kind == NOT_APPLICABLE:  # a block or file store: no class, priced by its service
             if service is not None:
                 est.unpriced.append(
                     f"data set {dataset.name}: "
                     + est.snapshot.services.unpriced.get(service.choice, f"{service.choice}: no price")
                 )
             continue
-        kind = dataset.decisions["storage_class"].choice
         area = f"dataset:{dataset.name}:storage_class"
         price = classes.get(kind)
         if price is None:
@@ -221,12 +214,14 @@ def _storage(est: _Estimate, result: Result, requirements: Requirements) -> None
         what = f"{dataset.name}: {number(answers.size_gb)} GB in {kind}"
         if factor > 1:
             what += f" (billed for the {price.min_days}-day minimum, kept {answers.retention_days} days)"
-        est.items.append(est.line("s3", area, what, "GB-month", answers.size_gb * factor, price.gb_month))
+        est.items.append(
+            est.line("storage", area, what, "GB-month", answers.size_gb * factor, price.gb_month)
+        )
         if price.retrieval_gb > 0:
             share = reads[answers.access]
             est.items.append(
                 est.line(
-                    "s3",
+                    "storage",
                     area,
                     f"{dataset.name}: retrieval, {number(share)} × its size a month ({answers.access} access)",
                     "GB retrieved",
@@ -237,15 +232,15 @@ def _storage(est: _Estimate, result: Result, requirements: Requirements) -> None
 
 
 def _others(est: _Estimate, result: Result) -> None:
-    services = est.snapshot.services.unpriced
-    if _choice(result, "load_balancer") in ("alb", "nlb"):
-        est.unpriced.append(services[_choice(result, "load_balancer")])
-    if _choice(result, "database") not in ("not_applicable",):
-        est.unpriced.append(f"{_choice(result, 'database')}: {services['database']}")
-    if _choice(result, "data_processing") not in ("not_applicable",):
-        est.unpriced.append(f"{_choice(result, 'data_processing')}: {services['data_processing']}")
+    services, pricing = est.snapshot.services.unpriced, est.snapshot.pricing
+    for area in pricing.unpriced_areas:
+        choice = _choice(result, area)
+        if choice != NOT_APPLICABLE:
+            est.unpriced.append(
+                services.get(choice, f"{choice}: {services.get(area, 'no price in the snapshot')}")
+            )
     for control in result.controls:
-        if control.id in ("waf", "shield_advanced"):
+        if control.id in pricing.unpriced_controls:
             est.unpriced.append(f"{control.id}: no price in the snapshot")
 
 
@@ -253,42 +248,47 @@ def estimate(result: Result, requirements: Requirements, tables: dict[str, Any],
     """The monthly estimate of `result`'s design at `requirements`' usage, from `snapshot`'s prices."""
     est = _Estimate(snapshot)
     platform = _choice(result, "compute_platform")
-    if platform in ("ec2", "elastic_beanstalk") or (
-        platform == "containers" and _choice(result, "container_capacity") == "ec2"
-    ):
+    kind = snapshot.pricing.compute.get(platform)
+    if kind == "capacity":
+        kind = snapshot.pricing.capacity.get(_choice(result, "container_capacity"))
+    if platform == NOT_APPLICABLE and _choice(result, "instance_family") != NOT_APPLICABLE:
+        kind = "instances"  # a managed capacity the design pays for by the instance
+    if kind == "instances":
         _ec2(est, result, requirements, tables)
-    elif platform == "containers" and _choice(result, "container_capacity") == "fargate":
+    elif kind == "tasks":
         _fargate(est, result, requirements)
-    elif platform == "lambda":
+    elif kind == "functions":
         _lambda(est, result, requirements)
-    elif platform == "lightsail":
-        est.unpriced.append("Lightsail bundle: no price in the snapshot")
-    elif platform == "not_applicable" and _choice(result, "instance_family") != "not_applicable":
-        _ec2(est, result, requirements, tables)
+    elif platform != NOT_APPLICABLE:
+        est.unpriced.append(f"{platform}: no price in the snapshot")
     _storage(est, result, requirements)
     _others(est, result)
 
     fixed = sum(item.monthly for item in est.items)
     by_model: dict[str, float | None] = {}
-    for model in MODELS:
+    models = snapshot.pricing.purchase_models
+    baseline = snapshot.pricing.baseline
+    for model in models:
         lines = est.compute.get(model)
         by_model[model] = None if lines is None else _money(fixed + sum(line.monthly for line in lines))
     chosen = _choice(result, "purchase_option")
-    if est.compute.get(chosen) is None and est.compute.get("on_demand") is not None:
-        if chosen in MODEL_WORDS:
-            est.notes.append(f"{MODEL_WORDS[chosen]} has no price here: the expected figure is On-Demand.")
-        chosen = "on_demand"
+    if est.compute.get(chosen) is None and est.compute.get(baseline) is not None:
+        if chosen in models:
+            est.notes.append(
+                f"{models[chosen].words} has no price here: the expected figure is {models[baseline].words}."
+            )
+        chosen = baseline
     compute_lines = est.compute.get(chosen) or []
     expected = _money(fixed + sum(line.monthly for line in compute_lines))
     priced = [value for value in by_model.values() if value is not None]
     low = min(priced + [expected])
     high = _money(expected + est.peak_extra)
     region = _choice(result, "region")
-    if region not in ("us-east-1", "not_applicable"):
+    if region not in ("us-east-1", NOT_APPLICABLE):
         est.notes.append(f"Prices are for us-east-1; the design runs in {region}, where they may differ.")
     for group in sorted(set(snapshot.stale()) & est.used):
         est.notes.append(
-            f"The {group} prices date from {snapshot.groups[group].as_of.isoformat()}, more than a year "
+            f"The prices of {group} date from {snapshot.groups[group].as_of.isoformat()}, more than a year "
             f"before the snapshot's newest ({snapshot.newest.isoformat()}): check them before relying on them."
         )
     if est.peak_extra:
@@ -311,10 +311,15 @@ def _price(value: float) -> str:
     return f"{value:.10f}".rstrip("0").rstrip(".")
 
 
+def _model_words() -> dict[str, str]:
+    return {name: model.words for name, model in builtin().pricing.purchase_models.items()}
+
+
 def render_cost_text(cost: Cost | None) -> list[str]:
     """The "What it costs" lines of `advisor recommend`'s text output."""
     if cost is None:
         return []
+    words = _model_words()
     m = cost.monthly
     out = [
         "",
@@ -326,7 +331,7 @@ def render_cost_text(cost: Cost | None) -> list[str]:
             f"  {item.monthly:>12,.2f}  {item.what}: {number(item.quantity)} {item.unit} × {_price(item.unit_price)}"
             f" (as of {item.as_of})"
         )
-    models = [f"{MODEL_WORDS[k]} {v:,.2f}" for k, v in cost.by_purchase_model.items() if v is not None]
+    models = [f"{words.get(k, k)} {v:,.2f}" for k, v in cost.by_purchase_model.items() if v is not None]
     if models:
         out.append("  by purchase model: " + ", ".join(models))
     if cost.break_even_months is not None:
@@ -340,6 +345,7 @@ def cost_view(cost: Cost | None, plain: Callable[[str], str]) -> CostView | None
     """The memo's "What it costs" section; `plain` makes a text safe for the memo (advisor.markup)."""
     if cost is None:
         return None
+    words = _model_words()
     return CostView(
         region=cost.region,
         prices_as_of=cost.prices_as_of,
@@ -358,7 +364,7 @@ def cost_view(cost: Cost | None, plain: Callable[[str], str]) -> CostView | None
             for item in cost.items
         ),
         by_purchase_model=tuple(
-            (MODEL_WORDS[model], "no figure" if value is None else f"{value:,.2f}")
+            (words.get(model, model), "no figure" if value is None else f"{value:,.2f}")
             for model, value in cost.by_purchase_model.items()
         ),
         break_even="" if cost.break_even_months is None else f"{cost.break_even_months:g} months",

@@ -37,8 +37,7 @@ class InstancePrice(Strict):
 
     @model_validator(mode="after")
     def _discounts_discount(self) -> InstancePrice:
-        for name in ("spot", "reserved_1y"):
-            value = getattr(self, name)
+        for name, value in self:
             if value is not None and value > self.on_demand:
                 raise ValueError(f"{name} ({value}) is dearer than on_demand ({self.on_demand})")
         return self
@@ -88,8 +87,7 @@ class S3(Dated):
 
 class ServicesFile(Strict):
     fargate: Fargate
-    # `lambda` is a Python keyword: the field is named for the service's YAML key by alias.
-    lambda_: Lambda = Field(alias="lambda")
+    functions: Lambda  # AWS Lambda
     s3: S3
     unpriced: dict[str, str] = Field(default_factory=dict)
 
@@ -98,18 +96,59 @@ class UsageFile(Strict):
     reads_per_month: dict[Literal["frequent", "infrequent", "rare", "unknown"], float]
 
 
+Kind = Literal["instances", "tasks", "functions", "capacity"]
+
+
+class PurchaseModel(Strict):
+    words: str
+    price: str | None = None  # a field of InstancePrice
+    baseline: bool = False
+    always_billed: bool = False
+    interruptible_only: bool = False
+
+
+class PricingFile(Strict):
+    """pricing.yaml: how each decided option is priced (option ids as data, not code)."""
+
+    compute: dict[str, Kind]
+    capacity: dict[str, Literal["instances", "tasks"]]
+    purchase_models: dict[str, PurchaseModel]
+    unpriced_areas: list[str]
+    unpriced_controls: list[str]
+
+    @model_validator(mode="after")
+    def _one_baseline(self) -> PricingFile:
+        baselines = [name for name, model in self.purchase_models.items() if model.baseline]
+        if len(baselines) != 1:
+            raise ValueError(f"exactly one purchase model must be the baseline, not {baselines}")
+        return self
+
+    @model_validator(mode="after")
+    def _prices_exist(self) -> PricingFile:
+        for name, model in self.purchase_models.items():
+            if model.price is not None and model.price not in InstancePrice.model_fields:
+                raise ValueError(f"purchase_models.{name}.price: no such EC2 price: {model.price}")
+        return self
+
+    @property
+    def baseline(self) -> str:
+        return next(name for name, model in self.purchase_models.items() if model.baseline)
+
+
 class Snapshot(Strict):
     ec2: Ec2File
     services: ServicesFile
     usage: UsageFile
+    pricing: PricingFile
 
     @property
     def groups(self) -> dict[str, Dated]:
+        # Named for what they price, not for the services (whose names are option ids).
         return {
-            "ec2": self.ec2.instances,
-            "fargate": self.services.fargate,
-            "lambda": self.services.lambda_,
-            "s3": self.services.s3,
+            "instances": self.ec2.instances,
+            "tasks": self.services.fargate,
+            "functions": self.services.functions,
+            "storage": self.services.s3,
         }
 
     @property
@@ -130,7 +169,7 @@ class Snapshot(Strict):
         return [name for name, group in self.groups.items() if group.as_of < limit]
 
 
-FILES = {"ec2": "ec2.yaml", "services": "services.yaml", "usage": "usage.yaml"}
+FILES = {name: f"{name}.yaml" for name in Snapshot.model_fields}
 
 
 def load(root: Path | None = None) -> Snapshot:
@@ -174,7 +213,7 @@ def listing(snapshot: Snapshot) -> dict[str, Any]:
         "newest": snapshot.newest.isoformat(),
         "groups": groups,
         "unpriced": {
-            "ec2": {name: list(sizes) for name, sizes in snapshot.ec2.unpriced.items()},
+            "instances": {name: list(sizes) for name, sizes in snapshot.ec2.unpriced.items()},
             "services": dict(snapshot.services.unpriced),
         },
         "assumptions": {"reads_per_month": dict(snapshot.usage.reads_per_month)},
@@ -197,12 +236,12 @@ def render_listing_text(snapshot: Snapshot) -> str:
 
 
 def _figures(snapshot: Snapshot, name: str) -> list[str]:
-    if name == "ec2":
+    if name == "instances":
         return [
             f"{kind}: on_demand {p.on_demand}, spot {_or_dash(p.spot)}, reserved_1y {_or_dash(p.reserved_1y)}"
             for kind, p in snapshot.ec2.instances.prices.items()
         ]
-    if name == "s3":
+    if name == "storage":
         return [
             f"{kind}: {c.gb_month}/GB-month, retrieval {c.retrieval_gb}/GB, minimum {c.min_days} days"
             for kind, c in snapshot.services.s3.classes.items()

@@ -185,7 +185,7 @@ def test_what_has_no_price_is_listed_not_guessed() -> None:
 def test_stale_prices_are_said_with_their_date(snapshot: prices.Snapshot) -> None:
     cost = _evaluate(BURSTY_SERVER).cost
     assert cost is not None
-    assert "ec2" in snapshot.stale()
+    assert "instances" in snapshot.stale()
     assert cost.prices_as_of == snapshot.ec2.instances.as_of.isoformat()
     assert any("2023-08-30" in note and "more than a year" in note for note in cost.notes)
     text = "\n".join(render_cost_text(cost))
@@ -231,7 +231,7 @@ def test_arm_is_not_dearer_than_its_x86_twin(snapshot: prices.Snapshot) -> None:
     assert compared >= 2
     services = snapshot.services
     assert services.fargate.prices.vcpu_hour.arm64 <= services.fargate.prices.vcpu_hour.x86_64
-    assert services.lambda_.prices.gb_second.arm64 <= services.lambda_.prices.gb_second.x86_64
+    assert services.functions.prices.gb_second.arm64 <= services.functions.prices.gb_second.x86_64
 
 
 def test_sizes_scale(snapshot: prices.Snapshot) -> None:
@@ -282,12 +282,12 @@ def test_the_prices_command_lists_sources_dates_and_staleness() -> None:
     runner = CliRunner()
     text = runner.invoke(main, ["prices"])
     assert text.exit_code == 0, text.output
-    assert "ec2: as of 2023-08-30, https://aws.amazon.com/ec2/pricing/on-demand/" in text.output
+    assert "instances: as of 2023-08-30, https://aws.amazon.com/ec2/pricing/on-demand/" in text.output
     assert "more than a year older" in text.output
     assert "m8g: large" in text.output  # listed as unpriced, not estimated
     data = json.loads(runner.invoke(main, ["prices", "--format", "json"]).output)
-    assert data["groups"]["ec2"]["stale"] is True and data["groups"]["s3"]["stale"] is False
-    assert data["groups"]["s3"]["source"] == "https://aws.amazon.com/s3/pricing/"
+    assert data["groups"]["instances"]["stale"] is True and data["groups"]["storage"]["stale"] is False
+    assert data["groups"]["storage"]["source"] == "https://aws.amazon.com/s3/pricing/"
 
 
 def test_recommend_shows_what_it_costs_in_text_and_json(tmp_path: Any) -> None:
