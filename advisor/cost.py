@@ -120,7 +120,7 @@ def _ec2(est: _Estimate, result: Result, requirements: Requirements, tables: dic
                 f"A 1-year reservation does not pay for itself at {number(hours)} hours a month: "
                 f"its upfront payment buys {months:.1f} months of On-Demand use."
             )
-    peak = usage.peak_instances or base
+    peak = max(usage.peak_instances or base, base)  # a peak below the load is no peak
     est.peak_extra = (peak - base) * hours * on_demand
 
 
@@ -150,7 +150,7 @@ def _fargate(est: _Estimate, result: Result, requirements: Requirements) -> None
     est.unpriced.append("Fargate under a Savings Plan: no price in the snapshot")
     if requirements.workload.interruptible != "no":
         est.unpriced.append("Fargate Spot: no price in the snapshot (AWS quotes only a maximum discount)")
-    peak = usage.peak_instances or usage.instances
+    peak = max(usage.peak_instances or usage.instances, usage.instances)
     per_task_hour = compute.vcpus * getattr(prices.vcpu_hour, arch) + compute.memory_gib * getattr(
         prices.gb_hour, arch
     )

@@ -11,7 +11,6 @@ from pydantic import (
     ConfigDict,
     Field,
     field_validator,
-    model_validator,
 )
 
 from advisor.about import About
@@ -692,7 +691,7 @@ class Usage(Section):
         About(
             "Servers or tasks at the peak",
             "How many servers or tasks run at the peak?",
-            "Copies of it at the busiest time; the high end of the estimate.",
+            "Copies of it at the busiest time; the high end of the estimate (never below the expected load).",
             null="the same as at the expected load",
         ),
     ] = Field(None, ge=1, le=100_000)
@@ -720,12 +719,6 @@ class Usage(Section):
             "The average time a function runs for one invocation; it is billed by the millisecond.",
         ),
     ] = Field(200, gt=0, le=900_000)
-
-    @model_validator(mode="after")
-    def _peak_not_below_expected(self) -> Usage:
-        if self.peak_instances is not None and self.peak_instances < self.instances:
-            raise ValueError("usage.peak_instances must be at least usage.instances")
-        return self
 
 
 class Requirements(Section):

@@ -124,8 +124,7 @@ SPECIAL: dict[str, st.SearchStrategy[Any]] = {
     ),
     "data_residency": _residencies(),
     "encryption_at_rest": st.none() | st.booleans(),
-    # never below usage.instances (the model refuses that): unset, or the most it accepts
-    "peak_instances": st.none() | st.just(100_000),
+    "peak_instances": st.none() | st.integers(1, 100_000),
 }
 
 
