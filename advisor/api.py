@@ -6,9 +6,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from advisor import __version__
+from advisor import __version__, prices
+from advisor.cost import estimate
 from advisor.decide import Plan, Run, assemble
 from advisor.loading import load_source
+from advisor.prices import Snapshot
 from advisor.result import Result
 from advisor.rulepack import RulePack, load
 from advisor.validation import Profile, validate
@@ -25,6 +27,7 @@ class Advisor:
         from advisor.engine import Engine
 
         self.engine = Engine(self.pack)
+        self.prices: Snapshot = prices.load(rules_dir)
 
     def profile(self, source: Any) -> Profile:
         """Validate a requirements input without evaluating it (raises InvalidRequirements)."""
@@ -36,7 +39,9 @@ class Advisor:
     def evaluate_profile(self, profile: Profile) -> Result:
         run = Run(self.pack, self.plan, profile)
         self.engine.run(run, run.first())
-        return assemble(run, __version__)
+        result = assemble(run, __version__)
+        result.cost = estimate(result, profile.requirements, self.pack.tables, self.prices)
+        return result
 
 
 _default: Advisor | None = None

@@ -23,6 +23,7 @@ from markupsafe import escape
 
 from advisor import diagram as diagrams
 from advisor import fields
+from advisor.cost import cost_view
 from advisor.errors import MemoError
 from advisor.markup import after_because, html_code, md, mermaid, oneline, plain, slug, url
 from advisor.memo_view import (
@@ -229,6 +230,7 @@ def build(result: Result, pack: RulePack, date: datetime.date, source: str = "")
         open_questions=[],
         next_steps=[],
         warnings=[plain(w) for w in result.warnings],
+        cost=cost_view(result.cost, plain),
         diagram=diagrams.Diagram(),
         choices=choices,
         titles=titles,

@@ -151,6 +151,32 @@ class SummaryRow:
     applicable: bool
 
 
+@dataclass(frozen=True)
+class CostLine:
+    what: str
+    quantity: str  # "1,460 instance-hour"
+    unit_price: str
+    monthly: str
+    source: str
+    as_of: str
+
+
+@dataclass(frozen=True)
+class CostView:
+    """The section "What it costs": the estimate's figures, formatted, each with its dated source."""
+
+    region: str
+    prices_as_of: str
+    low: str
+    expected: str
+    high: str
+    lines: tuple[CostLine, ...]
+    by_purchase_model: tuple[tuple[str, str], ...]  # (model in words, monthly or "not priced")
+    break_even: str
+    unpriced: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
 @dataclass
 class Memo:
     name: str
@@ -178,6 +204,7 @@ class Memo:
     titles: dict[str, str]  # workload area -> chosen option's title
     roles: dict[str, str] = field(default_factory=dict)  # workload area -> chosen option's diagram role
     names: frozenset[str] = frozenset()  # every word of every option title: names, not prose
+    cost: CostView | None = None  # "What it costs" (advisor.cost)
 
     @property
     def records(self) -> list[DecisionView]:

@@ -781,6 +781,52 @@ class Cost(Section):
     ] = "none"
 
 
+class Usage(Section):
+    """How much of the design runs, for the cost estimate (SPEC section 10)."""
+
+    instances: Annotated[
+        int,
+        About(
+            "Servers or tasks at the expected load",
+            "How many servers or tasks run at the expected load?",
+            "Copies of it running on a normal day; Auto Scaling keeps at least this many.",
+        ),
+    ] = Field(2, ge=1, le=100_000)
+    peak_instances: Annotated[
+        int | None,
+        About(
+            "Servers or tasks at the peak",
+            "How many servers or tasks run at the peak?",
+            "Copies of it at the busiest time; the high end of the estimate (never below the expected load).",
+            null="the same as at the expected load",
+        ),
+    ] = Field(None, ge=1, le=100_000)
+    hours_per_month: Annotated[
+        float,
+        About(
+            "Hours a month it runs",
+            "How many hours a month does it run?",
+            "730 is always on; a nightly two-hour batch job runs about 60.",
+        ),
+    ] = Field(730, gt=0, le=744)
+    requests_per_month: Annotated[
+        int,
+        About(
+            "Invocations a month",
+            "For functions: how many invocations a month?",
+            "How often a function platform such as Lambda runs it; 0 when it is not a function.",
+        ),
+    ] = Field(0, ge=0, le=10**13)
+    duration_ms: Annotated[
+        float,
+        About(
+            "Duration of one invocation",
+            "For functions: how long does one invocation take, in milliseconds?",
+            "The average time a function runs for one invocation; it is billed by the millisecond.",
+        ),
+    ] = Field(200, gt=0, le=900_000)
+
+
 class Requirements(Section):
     """A workload described by its answers; see SPEC section 2."""
 
@@ -886,6 +932,15 @@ class Requirements(Section):
             "What to favour when cost and performance pull apart, and whether to commit spend for a discount.",
         ),
     ] = Field(default_factory=Cost)
+    usage: Annotated[
+        Usage,
+        About(
+            "Usage",
+            "How much of it runs, and for how long?",
+            "Servers or tasks at the expected load and at the peak, hours a month, and for functions "
+            "invocations and their duration: what the cost estimate multiplies.",
+        ),
+    ] = Field(default_factory=Usage)
 
     @model_validator(mode="before")
     @classmethod

@@ -87,6 +87,45 @@ class Control(Out):
     reasons: list[Reason] = Field(default_factory=list)
 
 
+class CostItem(Out):
+    """One priced line of the estimate: quantity x unit price, with where the price comes from."""
+
+    area: str = Field(description="The decision area (or dataset:NAME:storage_class) the line prices.")
+    what: str
+    unit: str
+    quantity: Number
+    unit_price: Number
+    monthly: Number
+    source: str
+    as_of: str
+
+
+class CostRange(Out):
+    low: Number
+    expected: Number
+    high: Number
+
+
+class Cost(Out):
+    """What the design costs a month (SPEC section 10): every figure rests on a dated price."""
+
+    currency: Literal["USD"] = "USD"
+    region: str = Field(description="The Region the prices are for.")
+    prices_as_of: str = Field(description="The snapshot's date: that of its oldest price.")
+    monthly: CostRange
+    by_purchase_model: dict[str, Number | None] = Field(
+        description="The compute lines under each purchase model; null where it does not apply or has no price."
+    )
+    items: list[CostItem]
+    unpriced: list[str] = Field(description="What the design uses that the snapshot has no price for.")
+    notes: list[str] = Field(
+        default_factory=list, description="What the figures assume, and how old they are."
+    )
+    break_even_months: Number | None = Field(
+        None, description="Months after which a 1-year commitment paid upfront costs less than On-Demand."
+    )
+
+
 class RulePackInfo(Out):
     version: str
     digest: str
@@ -101,6 +140,7 @@ class Result(Out):
     datasets: list[DatasetResult]
     controls: list[Control]
     warnings: list[str]
+    cost: Cost | None = Field(None, description="What it costs (SPEC section 10).")
 
     # The validated requirements and the values derived from them, for renderers; not in the JSON.
     _profile: Any = PrivateAttr(default=None)

@@ -950,7 +950,7 @@ def load(root: Path | None = None) -> RulePack:
     digest.update((root / "areas.yaml").read_bytes())
     context = {"facts": facts}
     for path in sorted(root.glob("*/*.yaml")):
-        if path.parent.name in ("facts", "tables"):
+        if path.parent.name in ("facts", "tables", "prices"):
             continue
         digest.update(path.read_bytes())
         where = str(path.relative_to(root))

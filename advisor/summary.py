@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from advisor.cost import render_cost_text
 from advisor.result import Decision, Result
 
 WIDTH = 100
@@ -44,4 +45,5 @@ def render(result: Result) -> str:
         out += ["", "warnings:"]
         for warning in result.warnings:
             out += textwrap.wrap(warning, WIDTH, initial_indent="  ! ", subsequent_indent="    ")
+    out += render_cost_text(result.cost)  # "What it costs" (advisor.cost)
     return "\n".join(out) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import nodes, pass_context
@@ -44,27 +45,39 @@ def months(count: int) -> str:
     return f"{count} month{'' if count == 1 else 's'}"
 
 
-@pass_context
-def instance_type(context: Context, family: str) -> str:
+@dataclass(frozen=True)
+class Suggestion:
+    """The instance size instance_type() suggests, as data: what the cost estimate prices."""
+
+    name: str  # the instance family name ("m8g")
+    size: str  # "large"
+    vcpus: int
+    memory_gib: float
+    architecture: str  # the architecture `name` is listed under in the table
+    other_architecture: bool  # the answers asked for an architecture this family lacks
+    largest: bool  # nothing fits: the largest size, scaled out
+
+    @property
+    def instance_type(self) -> str:
+        return f"{self.name}.{self.size}"
+
+
+def suggest_instance(tables: dict[str, Any], family: str, compute: dict[str, Any]) -> Suggestion | None:
     """The smallest current size of `family` that gives the answers' vCPUs and memory.
 
     The family names, architectures and sizes come from rules/tables/instance_types.yaml:
     `names` maps architecture -> instance family name, in order of preference for architecture
     "any"; `sizes` maps size -> [vCPUs, GiB]; `sizes_by_name` may give a name its own sizes.
     """
-    table = context["tables"].get("instance_types", {}).get("families", {}).get(family)
+    table = tables.get("instance_types", {}).get("families", {}).get(family)
     if not table:
-        return ""
-    compute = context["answers"]["compute"]
+        return None
     arch = compute["architecture"]
     names = table["names"]
-    note = ""
-    if arch == "any" or arch not in names:
-        if arch != "any":
-            note = f"; no {arch} instances in this family"
-        name = next(iter(names.values()))
-    else:
-        name = names[arch]
+    missing = arch != "any" and arch not in names
+    if arch == "any" or missing:
+        arch = next(iter(names))
+    name = names[arch]
     by_size = (table.get("sizes_by_name") or {}).get(name) or table["sizes"]
     want_cpu, want_mem = compute["vcpus"], compute["memory_gib"]
     sizes = [(size, cpu, mem) for size, (cpu, mem) in by_size.items()]
@@ -73,8 +86,20 @@ def instance_type(context: Context, family: str) -> str:
         size, cpu, mem = min(fitting, key=lambda s: (s[1], s[2]))
     else:
         size, cpu, mem = max(sizes, key=lambda s: (s[1], s[2]))
+    return Suggestion(name, size, cpu, mem, arch, missing, not fitting)
+
+
+@pass_context
+def instance_type(context: Context, family: str) -> str:
+    """The suggested size of `family` for the answers, in words (see suggest_instance)."""
+    compute = context["answers"]["compute"]
+    found = suggest_instance(context["tables"], family, compute)
+    if found is None:
+        return ""
+    note = f"; no {compute['architecture']} instances in this family" if found.other_architecture else ""
+    if found.largest:
         note += "; the largest size: scale out across several instances"
-    return f"{name}.{size} ({cpu} vCPU, {number(mem)} GiB{note})"
+    return f"{found.instance_type} ({found.vcpus} vCPU, {number(found.memory_gib)} GiB{note})"
 
 
 def _chain(node: nodes.Node) -> tuple[str, ...] | None:

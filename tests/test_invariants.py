@@ -124,6 +124,7 @@ SPECIAL: dict[str, st.SearchStrategy[Any]] = {
     ),
     "data_residency": _residencies(),
     "encryption_at_rest": st.none() | st.booleans(),
+    "peak_instances": st.none() | st.integers(1, 100_000),
 }
 
 

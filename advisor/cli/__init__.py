@@ -36,6 +36,9 @@ COMMANDS = {
     "memo": Entry(
         "advisor.cli.memo", "Render the justified design memo for a requirements FILE (- for standard input)."
     ),
+    "prices": Entry(
+        "advisor.cli.prices", "List the prices the cost estimate uses, with their sources and dates."
+    ),
     "recommend": Entry(
         "advisor.cli.recommend",
         "Evaluate a requirements FILE (- for standard input) and print the decisions.",

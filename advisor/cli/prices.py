@@ -1,0 +1,20 @@
+"""The `advisor prices` command: what the price snapshot holds, with dates and sources."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def prices(fmt: str) -> None:
+    """List the prices the cost estimate uses, with their sources and dates."""
+    from advisor.prices import builtin, listing, render_listing_text
+
+    snapshot = builtin()
+    if fmt == "json":
+        click.echo(json.dumps(listing(snapshot), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_listing_text(snapshot), nl=False)

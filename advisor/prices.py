@@ -1,0 +1,254 @@
+"""The price snapshot of rules/prices/ loaded and checked: every figure with its source and date."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from advisor.errors import RulePackError
+from advisor.rulepack import default_root
+
+Price = float
+Arch = Literal["x86_64", "arm64"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Dated(Strict):
+    """A group of prices from one source, seen on one date."""
+
+    source: str = Field(pattern=r"^https://aws\.amazon\.com/")
+    via: str = ""
+    as_of: datetime.date
+    region: Literal["us-east-1"]
+
+
+class InstancePrice(Strict):
+    on_demand: Price = Field(gt=0)
+    spot: Price | None = Field(None, gt=0)
+    reserved_1y: Price | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _discounts_discount(self) -> InstancePrice:
+        for name, value in self:
+            if value is not None and value > self.on_demand:
+                raise ValueError(f"{name} ({value}) is dearer than on_demand ({self.on_demand})")
+        return self
+
+
+class Instances(Dated):
+    prices: dict[str, InstancePrice]
+
+
+class Ec2File(Strict):
+    instances: Instances
+    unpriced: dict[str, list[str]] = Field(default_factory=dict)  # family name -> sizes
+
+
+class ByArch(Strict):
+    x86_64: Price = Field(ge=0)
+    arm64: Price = Field(ge=0)
+
+
+class FargatePrices(Strict):
+    vcpu_hour: ByArch
+    gb_hour: ByArch
+
+
+class Fargate(Dated):
+    prices: FargatePrices
+
+
+class LambdaPrices(Strict):
+    million_requests: ByArch
+    gb_second: ByArch
+
+
+class Lambda(Dated):
+    prices: LambdaPrices
+
+
+class StorageClass(Strict):
+    gb_month: Price = Field(gt=0)
+    retrieval_gb: Price = Field(ge=0)
+    min_days: int = Field(ge=0)
+
+
+class S3(Dated):
+    classes: dict[str, StorageClass]
+
+
+class ServicesFile(Strict):
+    fargate: Fargate
+    functions: Lambda  # AWS Lambda
+    s3: S3
+    unpriced: dict[str, str] = Field(default_factory=dict)
+
+
+class UsageFile(Strict):
+    reads_per_month: dict[Literal["frequent", "infrequent", "rare", "unknown"], float]
+
+
+Kind = Literal["instances", "tasks", "functions", "capacity"]
+
+
+class PurchaseModel(Strict):
+    words: str
+    price: str | None = None  # a field of InstancePrice
+    baseline: bool = False
+    always_billed: bool = False
+    interruptible_only: bool = False
+
+
+class PricingFile(Strict):
+    """pricing.yaml: how each decided option is priced (option ids as data, not code)."""
+
+    compute: dict[str, Kind]
+    capacity: dict[str, Literal["instances", "tasks"]]
+    purchase_models: dict[str, PurchaseModel]
+    unpriced_areas: list[str]
+    unpriced_controls: list[str]
+
+    @model_validator(mode="after")
+    def _one_baseline(self) -> PricingFile:
+        baselines = [name for name, model in self.purchase_models.items() if model.baseline]
+        if len(baselines) != 1:
+            raise ValueError(f"exactly one purchase model must be the baseline, not {baselines}")
+        return self
+
+    @model_validator(mode="after")
+    def _prices_exist(self) -> PricingFile:
+        for name, model in self.purchase_models.items():
+            if model.price is not None and model.price not in InstancePrice.model_fields:
+                raise ValueError(f"purchase_models.{name}.price: no such EC2 price: {model.price}")
+        return self
+
+    @property
+    def baseline(self) -> str:
+        return next(name for name, model in self.purchase_models.items() if model.baseline)
+
+
+class Snapshot(Strict):
+    ec2: Ec2File
+    services: ServicesFile
+    usage: UsageFile
+    pricing: PricingFile
+
+    @property
+    def groups(self) -> dict[str, Dated]:
+        # Named for what they price, not for the services (whose names are option ids).
+        return {
+            "instances": self.ec2.instances,
+            "tasks": self.services.fargate,
+            "functions": self.services.functions,
+            "storage": self.services.s3,
+        }
+
+    @property
+    def as_of(self) -> datetime.date:
+        """The snapshot's date: that of its oldest figure, so no figure looks newer than it is."""
+        return min(group.as_of for group in self.groups.values())
+
+    @property
+    def newest(self) -> datetime.date:
+        return max(group.as_of for group in self.groups.values())
+
+    def stale(self) -> list[str]:
+        """Groups more than a year older than the snapshot's newest figure.
+
+        Measured against the snapshot itself, not a clock, so the same input gives the same output.
+        """
+        limit = self.newest - datetime.timedelta(days=365)
+        return [name for name, group in self.groups.items() if group.as_of < limit]
+
+
+FILES = {name: f"{name}.yaml" for name in Snapshot.model_fields}
+
+
+def load(root: Path | None = None) -> Snapshot:
+    folder = (root or default_root()) / "prices"
+    data = {}
+    for key, name in FILES.items():
+        path = folder / name
+        try:
+            data[key] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            raise RulePackError(f"{path}: {error}") from None
+    try:
+        return Snapshot.model_validate(data)
+    except ValidationError as error:
+        problems = [
+            f"prices/{FILES.get(str(e['loc'][0]), e['loc'][0])}: "
+            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}"
+            for e in error.errors(include_url=False)
+        ]
+        raise RulePackError(
+            f"{len(problems)} problems in the price snapshot:\n  " + "\n  ".join(problems)
+        ) from None
+
+
+@functools.cache
+def builtin() -> Snapshot:
+    return load()
+
+
+def listing(snapshot: Snapshot) -> dict[str, Any]:
+    """What the snapshot holds, with dates and sources: `advisor prices --format json`."""
+    stale = set(snapshot.stale())
+    groups = {}
+    for name, group in snapshot.groups.items():
+        dumped = group.model_dump(mode="json", by_alias=True)
+        dumped["stale"] = name in stale
+        groups[name] = dumped
+    return {
+        "currency": "USD",
+        "as_of": snapshot.as_of.isoformat(),
+        "newest": snapshot.newest.isoformat(),
+        "groups": groups,
+        "unpriced": {
+            "instances": {name: list(sizes) for name, sizes in snapshot.ec2.unpriced.items()},
+            "services": dict(snapshot.services.unpriced),
+        },
+        "assumptions": {"reads_per_month": dict(snapshot.usage.reads_per_month)},
+    }
+
+
+def render_listing_text(snapshot: Snapshot) -> str:
+    stale = set(snapshot.stale())
+    out = [f"price snapshot: USD, us-east-1; oldest figure {snapshot.as_of}, newest {snapshot.newest}", ""]
+    for name, group in snapshot.groups.items():
+        warning = "  ! more than a year older than the newest figure" if name in stale else ""
+        out.append(f"{name}: as of {group.as_of}, {group.source}{warning}")
+        if group.via:
+            out.append(f"  via {group.via}")
+        out += [f"  {line}" for line in _figures(snapshot, name)]
+    out += ["", "not priced:"]
+    out += [f"  {name}: {', '.join(sizes)}" for name, sizes in snapshot.ec2.unpriced.items()]
+    out += [f"  {key}: {why}" for key, why in snapshot.services.unpriced.items()]
+    return "\n".join(out) + "\n"
+
+
+def _figures(snapshot: Snapshot, name: str) -> list[str]:
+    if name == "instances":
+        return [
+            f"{kind}: on_demand {p.on_demand}, spot {_or_dash(p.spot)}, reserved_1y {_or_dash(p.reserved_1y)}"
+            for kind, p in snapshot.ec2.instances.prices.items()
+        ]
+    if name == "storage":
+        return [
+            f"{kind}: {c.gb_month}/GB-month, retrieval {c.retrieval_gb}/GB, minimum {c.min_days} days"
+            for kind, c in snapshot.services.s3.classes.items()
+        ]
+    prices = snapshot.groups[name].model_dump()["prices"]
+    return [f"{key}: x86_64 {value['x86_64']}, arm64 {value['arm64']}" for key, value in prices.items()]
+
+
+def _or_dash(value: float | None) -> str:
+    return "–" if value is None else f"{value}"

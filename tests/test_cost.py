@@ -1,0 +1,309 @@
+"""The cost estimate (SPEC section 10): its arithmetic, its invariants and the snapshot's consistency."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from typing import Any
+
+import pytest
+
+from advisor import prices
+from advisor.api import default_advisor
+from advisor.cost import estimate, render_cost_text
+from advisor.result import Result
+from advisor.templating import suggest_instance
+
+BURSTY_SERVER: dict[str, Any] = {
+    "version": 1,
+    "name": "small server",
+    "workload": {"type": "web_app", "needs_os_control": True, "interruptible": "restartable"},
+    "compute": {"vcpus": 2, "memory_gib": 8, "cpu_usage": "bursty", "architecture": "x86_64"},
+    "usage": {"instances": 3, "peak_instances": 5, "hours_per_month": 730},
+}
+
+
+def _evaluate(document: dict[str, Any], **changes: Any) -> Result:
+    document = copy.deepcopy(document)
+    for path, value in changes.items():
+        section, _, name = path.partition("__")
+        document.setdefault(section, {})[name] = value
+    return default_advisor().evaluate(document)
+
+
+def _lines(result: Result, area: str) -> list[Any]:
+    assert result.cost is not None
+    return [item for item in result.cost.items if item.area == area]
+
+
+@pytest.fixture(scope="module")
+def snapshot() -> prices.Snapshot:
+    return prices.builtin()
+
+
+def test_every_line_is_quantity_times_unit_price_with_a_dated_source() -> None:
+    result = _evaluate(BURSTY_SERVER)
+    assert result.decisions["instance_family"].choice == "t"
+    cost = result.cost
+    assert cost is not None and cost.items
+    for item in cost.items:
+        assert item.monthly == round(item.quantity * item.unit_price, 2)
+        assert item.source.startswith("https://aws.amazon.com/")
+        datetime.date.fromisoformat(item.as_of)
+    (compute,) = _lines(result, "instance_family")
+    # t3.large On-Demand in us-east-1 (rules/prices/ec2.yaml): 3 instances x 730 hours x 0.0832
+    assert compute.what == "3 × t3.large"
+    assert compute.quantity == 3 * 730
+    assert compute.unit_price == 0.0832
+    assert compute.monthly == 182.21
+
+
+def test_doubling_the_instances_doubles_the_compute_line() -> None:
+    one = _lines(_evaluate(BURSTY_SERVER), "instance_family")[0]
+    two = _lines(_evaluate(BURSTY_SERVER, usage__instances=6, usage__peak_instances=6), "instance_family")[0]
+    assert two.quantity == 2 * one.quantity
+    assert two.monthly == pytest.approx(2 * one.monthly, abs=0.01)
+
+
+def test_the_peak_raises_the_high_figure_only() -> None:
+    flat = _evaluate(BURSTY_SERVER, usage__peak_instances=3).cost
+    peaky = _evaluate(BURSTY_SERVER).cost
+    assert flat is not None and peaky is not None
+    assert flat.monthly.expected == peaky.monthly.expected
+    assert flat.monthly.high == flat.monthly.expected
+    # two more t3.large On-Demand at the peak: 2 x 730 x 0.0832
+    assert peaky.monthly.high == pytest.approx(peaky.monthly.expected + 121.47, abs=0.01)
+
+
+def test_spot_not_dearer_than_reserved_or_on_demand_where_each_applies() -> None:
+    cost = _evaluate(BURSTY_SERVER).cost
+    assert cost is not None
+    models = cost.by_purchase_model
+    assert models["on_demand"] is not None and models["spot"] is not None
+    assert models["reserved_instances"] is not None
+    assert models["spot"] <= models["on_demand"]
+    assert models["reserved_instances"] <= models["on_demand"]
+    if models["savings_plan"] is not None:
+        assert models["spot"] <= models["savings_plan"] <= models["on_demand"]
+    assert cost.monthly.low <= cost.monthly.expected <= cost.monthly.high
+
+
+def test_spot_does_not_apply_to_work_that_cannot_be_interrupted() -> None:
+    cost = _evaluate(BURSTY_SERVER, workload__interruptible="no").cost
+    assert cost is not None and cost.by_purchase_model["spot"] is None
+
+
+def test_a_reservation_breaks_even_only_when_the_instance_runs_enough() -> None:
+    always = _evaluate(BURSTY_SERVER).cost
+    rarely = _evaluate(BURSTY_SERVER, usage__hours_per_month=100).cost
+    assert always is not None and rarely is not None
+    # t3.large: 0.04863 x 8,760 upfront / (0.0832 x 730) a month On-Demand = 7.0 months
+    assert always.break_even_months == 7.0
+    assert rarely.break_even_months is None
+    assert any("does not pay for itself" in note for note in rarely.notes)
+
+
+ARCHIVE: dict[str, Any] = {
+    "version": 1,
+    "name": "archive",
+    "workload": {"type": "static_site"},
+    "datasets": [
+        {
+            "name": "scans",
+            "usage": "archives",
+            "access": "rare",
+            "retrieval": "hours",
+            "size_gb": 1000,
+            "retention_days": 3650,
+        },
+    ],
+}
+
+
+def _storage(result: Result) -> list[Any]:
+    return _lines(result, "dataset:scans:storage_class")
+
+
+def test_a_class_with_a_retrieval_fee_costs_more_when_access_is_frequent(snapshot: prices.Snapshot) -> None:
+    advisor = default_advisor()
+    rare = _evaluate(ARCHIVE)
+    kind = rare.datasets[0].decisions["storage_class"].choice
+    assert snapshot.services.s3.classes[kind].retrieval_gb > 0
+    # The same decisions, read more often: the estimate prices the decided class at the new answer.
+    requirements = rare.profile.requirements.model_copy(deep=True)
+    requirements.datasets[0].access = "frequent"
+    frequent = estimate(rare, requirements, advisor.pack.tables, snapshot)
+    assert rare.cost is not None
+    before = sum(i.monthly for i in rare.cost.items if i.area == "dataset:scans:storage_class")
+    after = sum(i.monthly for i in frequent.items if i.area == "dataset:scans:storage_class")
+    assert after > before
+
+
+def test_a_class_minimum_duration_bills_the_minimum(snapshot: prices.Snapshot) -> None:
+    result = _evaluate(ARCHIVE)
+    kind = result.datasets[0].decisions["storage_class"].choice
+    minimum = snapshot.services.s3.classes[kind].min_days
+    assert minimum > 10
+    # The decided class kept for half its minimum (the rules would pick another class for that).
+    requirements = result.profile.requirements.model_copy(deep=True)
+    requirements.datasets[0].retention_days = minimum // 2
+    short = estimate(result, requirements, default_advisor().pack.tables, snapshot)
+    stored = [item for item in short.items if item.area == "dataset:scans:storage_class"][0]
+    # kept half the minimum: billed for the whole minimum, twice the GB-months of the data's size
+    assert stored.quantity == pytest.approx(1000 * minimum / (minimum // 2), rel=1e-4)
+    assert f"{minimum}-day minimum" in stored.what
+
+
+def test_functions_cost_requests_and_gb_seconds() -> None:
+    result = _evaluate(
+        {"version": 1, "name": "f", "workload": {"type": "event_driven"}},
+        usage__requests_per_month=3_000_000,
+        usage__duration_ms=500,
+        compute__memory_gib=1,
+        compute__architecture="arm64",
+    )
+    assert result.decisions["compute_platform"].choice == "lambda"
+    requests, duration = _lines(result, "compute_platform")
+    assert (requests.quantity, requests.unit_price, requests.monthly) == (3, 0.2, 0.6)
+    # 3,000,000 x 0.5 s x 1 GB = 1,500,000 GB-s at the Arm price
+    assert duration.quantity == 1_500_000
+    assert duration.unit_price == 0.0000133334
+    assert duration.monthly == 20.0
+
+
+def test_what_has_no_price_is_listed_not_guessed() -> None:
+    result = _evaluate(BURSTY_SERVER, compute__cpu_usage="steady", compute__architecture="arm64")
+    cost = result.cost
+    assert cost is not None
+    family = result.decisions["instance_family"].choice
+    assert family == "m"
+    assert not _lines(result, "instance_family")
+    assert any(entry.startswith("EC2 m8g.large") for entry in cost.unpriced)
+    assert all(value is None for value in cost.by_purchase_model.values())
+
+
+def test_stale_prices_are_said_with_their_date(snapshot: prices.Snapshot) -> None:
+    cost = _evaluate(BURSTY_SERVER).cost
+    assert cost is not None
+    assert "instances" in snapshot.stale()
+    assert cost.prices_as_of == snapshot.ec2.instances.as_of.isoformat()
+    assert any("2023-08-30" in note and "more than a year" in note for note in cost.notes)
+    text = "\n".join(render_cost_text(cost))
+    assert "as of 2023-08-30" in text and "3 × t3.large" in text
+
+
+# ---- the snapshot's own consistency -----------------------------------------------------------
+
+
+def _suggestable(tables: dict[str, Any]) -> set[str]:
+    names = set()
+    for family in tables["instance_types"]["families"].values():
+        for name in family["names"].values():
+            for size in (family.get("sizes_by_name") or {}).get(name) or family["sizes"]:
+                names.add(f"{name}.{size}")
+    return names
+
+
+def test_every_size_instance_type_can_suggest_is_priced_or_listed_unpriced(snapshot: prices.Snapshot) -> None:
+    tables = default_advisor().pack.tables
+    priced = set(snapshot.ec2.instances.prices)
+    unpriced = {f"{name}.{size}" for name, sizes in snapshot.ec2.unpriced.items() for size in sizes}
+    assert not priced & unpriced
+    assert _suggestable(tables) - priced - unpriced == set()
+    # and the table suggests nothing the snapshot prices under another name
+    found = suggest_instance(tables, "t", {"architecture": "x86_64", "vcpus": 2, "memory_gib": 8})
+    assert found is not None and found.instance_type in priced
+
+
+def test_arm_is_not_dearer_than_its_x86_twin(snapshot: prices.Snapshot) -> None:
+    tables = default_advisor().pack.tables
+    table = snapshot.ec2.instances.prices
+    compared = 0
+    for family in tables["instance_types"]["families"].values():
+        names = family["names"]
+        if "arm64" not in names or "x86_64" not in names:
+            continue
+        for size in family["sizes"]:
+            arm, x86 = table.get(f"{names['arm64']}.{size}"), table.get(f"{names['x86_64']}.{size}")
+            if arm and x86:
+                assert arm.on_demand <= x86.on_demand, size
+                compared += 1
+    assert compared >= 2
+    services = snapshot.services
+    assert services.fargate.prices.vcpu_hour.arm64 <= services.fargate.prices.vcpu_hour.x86_64
+    assert services.functions.prices.gb_second.arm64 <= services.functions.prices.gb_second.x86_64
+
+
+def test_sizes_scale(snapshot: prices.Snapshot) -> None:
+    tables = default_advisor().pack.tables
+    table = snapshot.ec2.instances.prices
+    for family in tables["instance_types"]["families"].values():
+        for name in family["names"].values():
+            sizes = (family.get("sizes_by_name") or {}).get(name) or family["sizes"]
+            ordered = sorted(sizes.items(), key=lambda item: (item[1][0], item[1][1]))
+            priced = [
+                (size, table[f"{name}.{size}"].on_demand) for size, _ in ordered if f"{name}.{size}" in table
+            ]
+            for (small, low), (big, high) in zip(priced, priced[1:], strict=False):
+                assert low < high, f"{name}.{small} costs {low}, {name}.{big} {high}"
+    # where the shape only doubles (t3.large -> xlarge -> 2xlarge), so does the price
+    assert table["t3.xlarge"].on_demand == 2 * table["t3.large"].on_demand
+    assert table["t3.2xlarge"].on_demand == 2 * table["t3.xlarge"].on_demand
+
+
+def test_storage_classes_get_cheaper_to_keep_as_they_get_slower_to_read(snapshot: prices.Snapshot) -> None:
+    order = ["s3_standard", "s3_standard_ia", "s3_glacier_instant_retrieval", "s3_glacier_deep_archive"]
+    classes = snapshot.services.s3.classes
+    keep = [classes[name].gb_month for name in order]
+    assert keep == sorted(keep, reverse=True)
+    assert [classes[name].min_days for name in order] == sorted(classes[name].min_days for name in order)
+
+
+def test_a_bad_price_file_names_the_file_and_field(tmp_path: Any) -> None:
+    import shutil
+
+    from advisor.errors import RulePackError
+    from advisor.rulepack import default_root
+
+    shutil.copytree(default_root() / "prices", tmp_path / "prices")
+    path = tmp_path / "prices" / "ec2.yaml"
+    path.write_text(path.read_text().replace("t3.large: {on_demand: 0.0832", "t3.large: {on_demand: -1"))
+    with pytest.raises(RulePackError, match=r"prices/ec2.yaml: instances.prices.t3.large.on_demand"):
+        prices.load(tmp_path)
+
+
+def test_the_prices_command_lists_sources_dates_and_staleness() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from advisor.cli import cli as main
+
+    runner = CliRunner()
+    text = runner.invoke(main, ["prices"])
+    assert text.exit_code == 0, text.output
+    assert "instances: as of 2023-08-30, https://aws.amazon.com/ec2/pricing/on-demand/" in text.output
+    assert "more than a year older" in text.output
+    assert "m8g: large" in text.output  # listed as unpriced, not estimated
+    data = json.loads(runner.invoke(main, ["prices", "--format", "json"]).output)
+    assert data["groups"]["instances"]["stale"] is True and data["groups"]["storage"]["stale"] is False
+    assert data["groups"]["storage"]["source"] == "https://aws.amazon.com/s3/pricing/"
+
+
+def test_recommend_shows_what_it_costs_in_text_and_json(tmp_path: Any) -> None:
+    import json
+
+    import yaml
+    from click.testing import CliRunner
+
+    from advisor.cli import cli as main
+
+    path = tmp_path / "server.yaml"
+    path.write_text(yaml.safe_dump(BURSTY_SERVER))
+    runner = CliRunner()
+    text = runner.invoke(main, ["recommend", str(path)]).output
+    assert "what it costs (USD a month, us-east-1 prices as of 2023-08-30)" in text
+    assert "182.21  3 × t3.large: 2,190 instance-hour × 0.0832 (as of 2023-08-30)" in text
+    cost = json.loads(runner.invoke(main, ["recommend", str(path), "--format", "json"]).output)["cost"]
+    assert cost["items"][0]["unit_price"] == 0.0832
+    assert set(cost["by_purchase_model"]) == {"on_demand", "savings_plan", "reserved_instances", "spot"}
