@@ -290,10 +290,15 @@ def _memo_renderer(pack: Any, source: str) -> Callable[[Any], str] | None:
     default="requirements.yaml",
     show_default=True,
     metavar="FILE",
+    type=click.Path(),
     help="Where to save the answers as a requirements file.",
 )
 @click.option(
-    "--from", "start_from", metavar="FILE", help="Start from the answers in FILE: they become the defaults."
+    "--from",
+    "start_from",
+    metavar="FILE",
+    type=click.Path(),
+    help="Start from the answers in FILE: they become the defaults.",
 )
 @click.option("--force", is_flag=True, help="Overwrite FILE (and the memo) without asking.")
 @click.option(
