@@ -110,9 +110,12 @@ class Questionnaire:
         facts: Mapping[str, Any],
         start: Start | None = None,
         progress: Callable[[Progress], None] | None = None,
+        relevance: Any = None,
     ):
         self.asker = asker
         self.progress = progress
+        self.relevance = relevance  # an advisor.relevance.Relevance: skip what no applicable rule tests
+        self._moot: list[Question] = []  # skipped by relevance: checked again at the end
         self._asked = 0  # questions put so far, data-set questions included
         self._at = (0, 0)  # (group, item) of GROUPS being asked
         self.type_defaults = type_defaults
@@ -167,7 +170,7 @@ class Questionnaire:
                     self._datasets()
                     continue
                 assert isinstance(item, Question)
-                reason = item.skip(self) if item.skip else None
+                reason = self._skip(item)
                 if reason:
                     self.answers.skipped[item.path] = reason
                     if item.path in self.start.values:
@@ -180,7 +183,42 @@ class Questionnaire:
                     self.asker.section(group.title)
                     shown = True
                 self.answers.values[item.path] = self.ask(item)
+        self._moot_again()
         return self.answers
+
+    def _skip(self, item: Question) -> str | None:
+        reason = item.skip(self) if item.skip else None
+        if reason or self.relevance is None:
+            return reason
+        reason = self.relevance.moot(item.path, self.answers.values, self.answers.datasets)
+        if reason and item not in self._moot:
+            self._moot.append(item)
+        return reason
+
+    def _moot_again(self) -> None:
+        """Ask what a later answer made relevant again (a skipped field an applicable area now tests)."""
+        shown = False
+        while True:
+            values, datasets = self.answers.values, self.answers.datasets
+            again = [q for q in self._moot if self.relevance.moot(q.path, values, datasets) is None]
+            if not again:
+                return
+            if not shown:
+                self.asker.section("A few more questions, now that the answers call for them")
+                shown = True
+            for item in again:
+                self._moot.remove(item)
+                for record in (self.answers.skipped, self.answers.assumed, self.answers.kept):
+                    record.pop(item.path, None)
+                self.answers.values[item.path] = self.ask(item)
+
+    def _skip_later(self, item: Question) -> bool:
+        if item.skip and item.skip(self):
+            return True
+        relevance = self.relevance
+        return relevance is not None and bool(
+            relevance.moot(item.path, self.answers.values, self.answers.datasets)
+        )
 
     def _announce(self, extra_later: int = 0) -> None:
         """Tell the progress callback where this question is; the total counts what is still to come
@@ -195,7 +233,7 @@ class Questionnaire:
             for item in items:
                 if item == DATASETS:
                     later += 1  # at least "Add a data set?"
-                elif isinstance(item, Question) and not (item.skip and item.skip(self)):
+                elif isinstance(item, Question) and not self._skip_later(item):
                     later += 1
         self.progress(Progress(group + 1, len(GROUPS), GROUPS[group].title, self._asked, self._asked + later))
 

@@ -393,10 +393,15 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
     asker: Any = LineAsker() if plain or not in_terminal() else ArrowAsker()
     try:
         from advisor import revisit
+        from advisor.relevance import Relevance
+
+        relevance = Relevance(advisor)
 
         def questionnaire(recorder: revisit.Recorder) -> Questionnaire:
             pack = advisor.pack
-            return Questionnaire(recorder, pack.type_defaults, pack.facts, start, recorder.progress)
+            return Questionnaire(
+                recorder, pack.type_defaults, pack.facts, start, recorder.progress, relevance
+            )
 
         # The review needs someone at the keyboard: piped answers stay one line per question.
         answers = revisit.run(asker, questionnaire, review=sys.stdin.isatty())
