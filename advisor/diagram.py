@@ -115,6 +115,55 @@ class Diagram:
     def in_zone(self, region: int, lane: int) -> list[Node]:
         return [n for n in self.nodes if n.region == region and n.lane == lane]
 
+    # -- for Mermaid, which lays the boxes out itself (GitHub renders it with dagre): the order
+    # boxes are declared in and the labels it is given are all that steer it towards the SVG's grid.
+
+    def _zone_column(self, region: int) -> int | None:
+        zoned = [n.column for n in self.nodes if n.region == region and n.lane is not None]
+        return min(zoned) if zoned else None
+
+    def regional_before(self, region: int) -> list[Node]:
+        """Regional boxes left of the zones in the SVG (the entry: WAF, load balancer)."""
+        column = self._zone_column(region)
+        return [n for n in self.regional(region) if column is None or n.column < column]
+
+    def regional_after(self, region: int) -> list[Node]:
+        """Regional boxes right of the zones (regional data stores): declared after the zones, so
+        Mermaid does not place them between the entry and the zones where edges cross them."""
+        column = self._zone_column(region)
+        return [n for n in self.regional(region) if column is not None and n.column >= column]
+
+    def mermaid_spacers(self) -> list[tuple[str, str]]:
+        """Invisible links (`a ~~~ b`) that hold a box in the SVG's column: a regional data store
+        sits one column right of the databases there, but Mermaid would rank it beside them, and
+        the compute-to-database edges then run through it (read as "S3 → Aurora")."""
+        out = []
+        linked = {(e.source, e.target) for e in self.edges}
+        for region in self.regions():
+            for index, node in enumerate(self.regional_after(region.region)):
+                # Spread over the zones, so each store sits beside a zone and no edge crosses another store.
+                anchors = [
+                    n
+                    for n in self.nodes
+                    if n.region == node.region and n.lane is not None and n.column == node.column - 1
+                ]
+                if anchors:
+                    anchor = anchors[index % len(anchors)]
+                    if (anchor.id, node.id) not in linked:
+                        out.append((anchor.id, node.id))
+        return out
+
+    def mermaid_edges(self) -> list[tuple[Edge, str]]:
+        """Every edge with the label Mermaid shows: a label once per target box (the edges from
+        each zone's copy of a service carry the same words, and stacked copies overlap)."""
+        seen: set[tuple[str, str]] = set()
+        out = []
+        for edge in self.edges:
+            key = (edge.label, edge.target)
+            out.append((edge, "" if key in seen else edge.label))
+            seen.add(key)
+        return out
+
 
 @dataclass(frozen=True)
 class DatasetChoice:

@@ -20,8 +20,9 @@ class Option:
 class Asker(Protocol):
     """How a question reaches the user: arrow keys in a terminal, numbered lines otherwise.
 
-    Each method returns the answer, or raises KeyboardInterrupt (Ctrl-C) or EOFError (input ended).
-    A typed answer goes through `parse`, which raises Invalid with the reason to ask again.
+    Each method returns the answer, or raises KeyboardInterrupt (Ctrl-C), EOFError (input ended)
+    or GoBack (the user asked for the previous question). A typed answer goes through `parse`,
+    which raises Invalid with the reason to ask again.
     """
 
     def section(self, title: str) -> None: ...
@@ -37,6 +38,24 @@ class Asker(Protocol):
     def text(
         self, prompt: str, help: str, default: str | None, parse: Callable[[str], Any], note: str
     ) -> Any: ...
+
+
+class GoBack(Exception):
+    """The user asked to go back to the previous question (Esc in a terminal, < on a line)."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where the user is: the group (of GROUPS) and the question, of those this workload needs so far."""
+
+    group: int
+    groups: int
+    title: str
+    number: int
+    total: int  # grows when a data set is added; shrinks when an answer makes questions moot
+
+    def __str__(self) -> str:
+        return f"{self.title} (part {self.group} of {self.groups}) · question {self.number} of {self.total}"
 
 
 @dataclass
@@ -90,8 +109,15 @@ class Questionnaire:
         type_defaults: Mapping[str, Mapping[str, Any]],
         facts: Mapping[str, Any],
         start: Start | None = None,
+        progress: Callable[[Progress], None] | None = None,
+        relevance: Any = None,
     ):
         self.asker = asker
+        self.progress = progress
+        self.relevance = relevance  # an advisor.relevance.Relevance: skip what no applicable rule tests
+        self._moot: list[Question] = []  # skipped by relevance: checked again at the end
+        self._asked = 0  # questions put so far, data-set questions included
+        self._at = (0, 0)  # (group, item) of GROUPS being asked
         self.type_defaults = type_defaults
         self.facts = facts
         self.start = start or Start()
@@ -133,9 +159,10 @@ class Questionnaire:
         return field_spec.default, ""
 
     def run(self) -> Answers:
-        for group in GROUPS:
+        for number, group in enumerate(GROUPS):
             shown = False
-            for item in group.questions:
+            for position, item in enumerate(group.questions):
+                self._at = (number, position)
                 if item == DATASETS:
                     if not shown:
                         self.asker.section(group.title)
@@ -143,7 +170,7 @@ class Questionnaire:
                     self._datasets()
                     continue
                 assert isinstance(item, Question)
-                reason = item.skip(self) if item.skip else None
+                reason = self._skip(item)
                 if reason:
                     self.answers.skipped[item.path] = reason
                     if item.path in self.start.values:
@@ -156,7 +183,59 @@ class Questionnaire:
                     self.asker.section(group.title)
                     shown = True
                 self.answers.values[item.path] = self.ask(item)
+        self._moot_again()
         return self.answers
+
+    def _skip(self, item: Question) -> str | None:
+        reason = item.skip(self) if item.skip else None
+        if reason or self.relevance is None:
+            return reason
+        reason = self.relevance.moot(item.path, self.answers.values, self.answers.datasets)
+        if reason and item not in self._moot:
+            self._moot.append(item)
+        return reason
+
+    def _moot_again(self) -> None:
+        """Ask what a later answer made relevant again (a skipped field an applicable area now tests)."""
+        shown = False
+        while True:
+            values, datasets = self.answers.values, self.answers.datasets
+            again = [q for q in self._moot if self.relevance.moot(q.path, values, datasets) is None]
+            if not again:
+                return
+            if not shown:
+                self.asker.section("A few more questions, now that the answers call for them")
+                shown = True
+            for item in again:
+                self._moot.remove(item)
+                for record in (self.answers.skipped, self.answers.assumed, self.answers.kept):
+                    record.pop(item.path, None)
+                self.answers.values[item.path] = self.ask(item)
+
+    def _skip_later(self, item: Question) -> bool:
+        if item.skip and item.skip(self):
+            return True
+        relevance = self.relevance
+        return relevance is not None and bool(
+            relevance.moot(item.path, self.answers.values, self.answers.datasets)
+        )
+
+    def _announce(self, extra_later: int = 0) -> None:
+        """Tell the progress callback where this question is; the total counts what is still to come
+        as the answers so far leave it (`extra_later`: questions of the data set being asked)."""
+        self._asked += 1
+        if self.progress is None:
+            return
+        group, position = self._at
+        later = extra_later
+        for index in range(group, len(GROUPS)):
+            items = GROUPS[index].questions[position + 1 if index == group else 0 :]
+            for item in items:
+                if item == DATASETS:
+                    later += 1  # at least "Add a data set?"
+                elif isinstance(item, Question) and not self._skip_later(item):
+                    later += 1
+        self.progress(Progress(group + 1, len(GROUPS), GROUPS[group].title, self._asked, self._asked + later))
 
     def ask(
         self,
@@ -168,6 +247,11 @@ class Questionnaire:
         field_spec = spec(question.path)
         if default is UNSET:
             default, note = self.default(question.path)
+        if question.path.startswith("dataset."):
+            later = [q for q in DATASET[DATASET.index(question) + 1 :] if not (q.skip and q.skip(self))]
+            self._announce(len(later) + 1)  # and "Add another data set?"
+        else:
+            self._announce()
         help = question.explain(self.facts)
         if field_spec.kind == "choice":
             options = [Option(key, question.hints.get(key, "")) for key in field_spec.options]
@@ -201,6 +285,7 @@ class Questionnaire:
             question = ADD_DATASET if index == 0 else ADD_ANOTHER
             more = index < len(starts)
             note = f"from {self.start.source}" if more else ""
+            self._announce(0)
             if not self.asker.confirm(question.prompt, question.help, more, note):
                 break
             self._dataset_start = dict(starts[index]) if more else {}

@@ -20,6 +20,7 @@ from advisor.cli import cli
 from advisor.loading import parse_yaml
 from advisor.questionnaire import Option, Questionnaire, Start
 from advisor.questions import ADD_ANOTHER, ADD_DATASET, all_questions
+from advisor.relevance import Relevance
 from advisor.validation import validate
 
 PATH_OF = {q.prompt: q.path for q in all_questions()}
@@ -85,7 +86,9 @@ def script(
     start: Start | None = None,
 ):
     scripted = Scripted(answers, datasets)
-    Questionnaire(scripted, advisor.pack.type_defaults, advisor.pack.facts, start).run()
+    # The questions `advisor ask` puts: those the rule pack says can change a decision.
+    relevance = Relevance(advisor)
+    Questionnaire(scripted, advisor.pack.type_defaults, advisor.pack.facts, start, relevance=relevance).run()
     return scripted.lines
 
 
@@ -185,17 +188,17 @@ def test_no_database_questions_without_a_database(advisor, tmp_path):
         {
             "name": "Shop",
             "database.model": "relational",
-            "database.access": "read_heavy",
             "database.scale": "large",
         },
     )
     shop = ask(tmp_path, piped(lines), output="shop.yaml")
     assert shop.exit_code == 0, shop.output
-    assert "Is the database mostly read or written?" in asked(shop)
+    assert next(q.prompt for q in all_questions() if q.path == "database.scale") in asked(shop)
+    # No rule of the pack reads the read/write mix, so it is not asked even with a database.
+    assert "Is the database mostly read or written?" not in asked(shop)
     database = written(tmp_path / "shop.yaml")["database"]
     assert database == {
         "model": "relational",
-        "access": "read_heavy",
         "scale": "large",
         "global_writes": False,
         "performance": "standard",

@@ -198,7 +198,7 @@ def test_hostile_text_cannot_break_the_diagram(hostile):
     block = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
     statement = re.compile(
         r'(  )+(\w+(\(\["|\["|\[\(")[^"]*("\]\)|"\]|"\)\]):::\w+'
-        r'|subgraph \w+\["[^"]*"\]|end|\w+ (-->|-\.->)(\|"[^"]*"\|)? \w+|classDef \w+ [\w:#,]+|flowchart LR)'
+        r'|subgraph \w+\["[^"]*"\]|end|\w+ (-->|-\.->)(\|"[^"]*"\|)? \w+|\w+ ~~~ \w+|classDef \w+ [\w:#,]+|flowchart LR)'
     )
     for line in block.splitlines():
         assert line == "flowchart LR" or statement.fullmatch(line), line

@@ -16,7 +16,7 @@ import click
 from advisor.answer_file import requirements_text
 from advisor.answers import Invalid
 from advisor.errors import AdvisorError, ExitCode
-from advisor.questionnaire import Option, Questionnaire, Start
+from advisor.questionnaire import GoBack, Option, Questionnaire, Start
 from advisor.terminal import safe
 
 # ---- numbered choices, one line per answer ------------------------------------------------------
@@ -25,14 +25,19 @@ from advisor.terminal import safe
 class LineAsker:
     """Questions on stderr, answers read a line at a time: for pipes, scripts and screen readers.
 
-    A blank line takes the default; a choice is picked by its number or its name.
+    A blank line takes the default; a choice is picked by its number or its name; < goes back.
     """
+
+    BACK = "<"
 
     def __init__(self) -> None:
         self.echo_answers = not sys.stdin.isatty()  # a transcript of piped answers reads as a dialogue
+        self.can_go_back = False  # only questionnaire questions go back, not "Overwrite it?"
 
-    def _say(self, text: str = "", nl: bool = True) -> None:
-        click.echo(safe(text), err=True, nl=nl)
+    def _say(self, text: str = "", nl: bool = True, **style: bool) -> None:
+        # Filter first, style after: the filter would otherwise escape the style's own sequences.
+        shown = safe(text)
+        click.echo(click.style(shown, **style) if style else shown, err=True, nl=nl)
 
     def _read(self, prompt: str) -> str:
         self._say(prompt, nl=False)
@@ -44,6 +49,8 @@ class LineAsker:
         answer = line.rstrip("\r\n").strip()
         if self.echo_answers:
             self._say(answer)
+        if answer == self.BACK and self.can_go_back:
+            raise GoBack
         return answer
 
     def _problem(self, reason: str) -> None:
@@ -51,7 +58,7 @@ class LineAsker:
 
     def _head(self, prompt: str, help: str) -> None:
         self._say()
-        self._say(click.style(prompt, bold=True))
+        self._say(prompt, bold=True)
         if help:
             self._say(f"  {help}")
 
@@ -77,7 +84,26 @@ class LineAsker:
 
     def section(self, title: str) -> None:
         self._say()
-        self._say(click.style(f"== {title} ==", bold=True))
+        self._say(f"== {title} ==", bold=True)
+
+    def progress(self, where: str) -> None:
+        self._say()
+        self._say(f"{where} · {self.BACK} goes back", nl=False, dim=True)
+
+    def review(self, rows: Sequence[tuple[str, str]]) -> int | None:
+        self._say()
+        self._say("== Review your answers ==", bold=True)
+        width = len(str(len(rows)))
+        for number, (prompt, value) in enumerate(rows, 1):
+            line = f"  {number:>{width}}  {safe(prompt)} {click.style(safe(value), bold=True)}"
+            click.echo(line, err=True)
+        while True:
+            word = self._read(f"Enter to save, or the number of an answer to change (1-{len(rows)}): ")
+            if not word:
+                return None
+            if word.isdigit() and 1 <= int(word) <= len(rows):
+                return int(word) - 1
+            self._problem(f'"{word}": enter a number from 1 to {len(rows)}, or nothing to save')
 
     def choose(self, prompt: str, help: str, options: Sequence[Option], default: str, note: str) -> str:
         self._head(prompt, help)
@@ -161,6 +187,43 @@ class ArrowAsker:
         import questionary
 
         self.q = questionary
+        self.can_go_back = False  # only questionnaire questions go back, not "Overwrite it?"
+
+    def _run(self, question: Any) -> Any:
+        """Ask a questionary question; Esc raises GoBack where going back is allowed."""
+        if self.can_go_back:
+            from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+            keys = KeyBindings()
+
+            @keys.add("escape", eager=True)
+            def _back(event: Any) -> None:
+                event.app.exit(exception=GoBack())
+
+            app = question.application
+            app.key_bindings = merge_key_bindings([keys, app.key_bindings])
+        return question.unsafe_ask()
+
+    def progress(self, where: str) -> None:
+        click.echo(click.style(safe(f"{where} · Esc goes back"), dim=True))
+
+    def review(self, rows: Sequence[tuple[str, str]]) -> int | None:
+        click.echo()
+        choices = [self.q.Choice("Save the answers", value=-1)]
+        choices += [
+            self.q.Choice(safe(f"{prompt} {value}"), value=index)
+            for index, (prompt, value) in enumerate(rows)
+        ]
+        picked = self._run(
+            self.q.select(
+                "Review your answers: pick one to change it, or save",
+                choices=choices,
+                instruction="(arrow keys or type to filter, Enter to pick)",
+                use_search_filter=True,
+                use_jk_keys=False,
+            )
+        )
+        return None if picked == -1 else int(picked)
 
     def _head(self, help: str, note: str) -> None:
         text = safe(f"{help} (default: {note})" if note else help)
@@ -182,14 +245,16 @@ class ArrowAsker:
         choices = [self.q.Choice(o.key, value=o.key, description=o.hint or None) for o in options]
         how = "arrow keys or type to filter" if long else "arrow keys"
         return str(
-            self.q.select(
-                safe(prompt),
-                choices=choices,
-                default=default,
-                instruction=f"({how}, Enter to pick)",
-                use_search_filter=long,
-                use_jk_keys=not long,
-            ).unsafe_ask()
+            self._run(
+                self.q.select(
+                    safe(prompt),
+                    choices=choices,
+                    default=default,
+                    instruction=f"({how}, Enter to pick)",
+                    use_search_filter=long,
+                    use_jk_keys=not long,
+                )
+            )
         )
 
     def choose_many(
@@ -200,14 +265,14 @@ class ArrowAsker:
             self.q.Choice(o.key, value=o.key, checked=o.key in default, description=o.hint or None)
             for o in options
         ]
-        picked = self.q.checkbox(
-            safe(prompt), choices=choices, instruction="(space to tick, Enter when done)"
-        ).unsafe_ask()
+        picked = self._run(
+            self.q.checkbox(safe(prompt), choices=choices, instruction="(space to tick, Enter when done)")
+        )
         return [o.key for o in options if o.key in picked]
 
     def confirm(self, prompt: str, help: str, default: bool, note: str) -> bool:
         self._head(help, note)
-        return bool(self.q.confirm(safe(prompt), default=default).unsafe_ask())
+        return bool(self._run(self.q.confirm(safe(prompt), default=default)))
 
     def text(
         self, prompt: str, help: str, default: str | None, parse: Callable[[str], Any], note: str
@@ -223,7 +288,7 @@ class ArrowAsker:
                 return str(problem)
             return True
 
-        answer = self.q.text(safe(prompt), default=default or "", validate=check).unsafe_ask()
+        answer = self._run(self.q.text(safe(prompt), default=default or "", validate=check))
         return parse(answer if answer.strip() else default or "")
 
 
@@ -291,10 +356,15 @@ def _memo_renderer(pack: Any, source: str) -> Callable[[Any], str] | None:
     default="requirements.yaml",
     show_default=True,
     metavar="FILE",
+    type=click.Path(),
     help="Where to save the answers as a requirements file.",
 )
 @click.option(
-    "--from", "start_from", metavar="FILE", help="Start from the answers in FILE: they become the defaults."
+    "--from",
+    "start_from",
+    metavar="FILE",
+    type=click.Path(),
+    help="Start from the answers in FILE: they become the defaults.",
 )
 @click.option("--force", is_flag=True, help="Overwrite FILE (and the memo) without asking.")
 @click.option(
@@ -305,8 +375,10 @@ def _memo_renderer(pack: Any, source: str) -> Callable[[Any], str] | None:
 def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
     """Answer questions about a workload, save them as a requirements file, and show the decisions.
 
-    In a terminal, pick with the arrow keys; with piped input, each line answers one question (a
-    number or a name for a choice, y or n, or a value), and a blank line takes the default.
+    In a terminal, pick with the arrow keys and press Esc to go back a question; at the end a
+    review lists every answer, and picking one changes it before the file is written. With piped
+    input (and --plain), each line answers one question (a number or a name for a choice, y or n,
+    or a value), a blank line takes the default and < goes back; piped input gets no review.
     Ctrl-C or the end of the input stops without writing anything.
     """
     from advisor.api import default_advisor
@@ -325,7 +397,19 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
         start = Start.of(advisor.profile(Path(start_from)), start_from)
     asker: Any = LineAsker() if plain or not in_terminal() else ArrowAsker()
     try:
-        answers = Questionnaire(asker, advisor.pack.type_defaults, advisor.pack.facts, start).run()
+        from advisor import revisit
+        from advisor.relevance import Relevance
+
+        relevance = Relevance(advisor)
+
+        def questionnaire(recorder: revisit.Recorder) -> Questionnaire:
+            pack = advisor.pack
+            return Questionnaire(
+                recorder, pack.type_defaults, pack.facts, start, recorder.progress, relevance
+            )
+
+        # The review needs someone at the keyboard: piped answers stay one line per question.
+        answers = revisit.run(asker, questionnaire, review=sys.stdin.isatty())
         text = requirements_text(answers, advisor.pack.facts, start_from or "")
         # The decisions shown are those of the file's own text: what `recommend` on it will say.
         profile = validate(parse_yaml(text, str(path)), advisor.pack.type_defaults)

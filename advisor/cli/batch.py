@@ -14,27 +14,63 @@ from advisor.errors import ExitCode
 
 
 class _Progress:
-    """A bar on a terminal; elsewhere nothing until the final count."""
+    """A bar on a terminal; elsewhere nothing until the final count.
 
-    def __init__(self, paths: tuple[str, ...], enabled: bool):
+    The time left is estimated from the pace since the first result, not from the start: the
+    first result also pays for loading the rule pack and starting the workers, and click's own
+    estimate multiplied that by every input (10 min shown for a 7 s run).
+    """
+
+    SETTLE = 3  # results after the first before an estimate is shown
+
+    def __init__(self, paths: tuple[str, ...], enabled: bool, clock: Any = time.monotonic):
         self.bar: Any = None
+        self.clock = clock
+        self.done = 0
+        self.first: float | None = None
+        self.total = 0
         if enabled:
             from advisor import batch
 
-            total = batch.count(paths)
+            self.total = batch.count(paths)
             self.bar = click.progressbar(
-                length=total, label="Evaluating", file=sys.stderr, show_pos=True, show_eta=True
+                length=self.total,
+                label="Evaluating",
+                file=sys.stderr,
+                show_pos=True,
+                show_eta=False,
+                item_show_func=lambda _: self.eta(),
             )
             self.bar.__enter__()
 
+    def eta(self) -> str | None:
+        """ "about 1 min 5 s left", once the pace after the first result is known."""
+        if self.first is None or self.done <= self.SETTLE or self.done >= self.total:
+            return None
+        pace = (self.clock() - self.first) / (self.done - 1)
+        left = round(pace * (self.total - self.done))
+        minutes, seconds = divmod(left, 60)
+        return f"about {minutes} min {seconds} s left" if minutes else f"about {seconds} s left"
+
     def step(self) -> None:
+        self.done += 1
+        if self.first is None:
+            self.first = self.clock()
         if self.bar is not None:
-            self.bar.update(1)
+            self.bar.update(1, self.done)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+
+def _shown(source: str) -> str:
+    # An input's name comes from the user's disk or a JSONL line: escape what could drive a terminal.
+    return source if source.isprintable() else source.encode("unicode_escape").decode("ascii")
+
+
+FAILED_NAMED = 10  # inputs named in the closing summary; the error lines hold every one
 
 
 def _terminate(signum: int, frame: Any) -> None:
@@ -48,7 +84,7 @@ _ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasat
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=click.Path(allow_dash=True))
 @click.option(
     "-o", "--output", metavar="OUT.jsonl", help="Write the lines to OUT.jsonl instead of standard output."
 )
@@ -83,6 +119,7 @@ def batch(paths: tuple[str, ...], output: str | None, force: bool, jobs: int) ->
     # A bar needs a length: inputs are counted first, which standard input cannot be.
     progress = _Progress(paths, sys.stderr.isatty() and "-" not in paths)
     counts = {batch_lib.OK: 0, batch_lib.INVALID: 0, batch_lib.INTERNAL: 0}
+    failures: list[str] = []
     started = time.monotonic()
     try:
         # JSON Lines are UTF-8 whatever the locale says, and every line can be written: a lone
@@ -97,6 +134,9 @@ def batch(paths: tuple[str, ...], output: str | None, force: bool, jobs: int) ->
         for outcome in batch_lib.results(paths, jobs=jobs):
             write(encode(outcome.line))
             counts[outcome.status] += 1
+            if outcome.status != batch_lib.OK and len(failures) <= FAILED_NAMED:
+                kind = "invalid" if outcome.status == batch_lib.INVALID else "internal error"
+                failures.append(f"{_shown(outcome.source)} ({kind})")
             progress.step()
         progress.close()
         if sink is not None:
@@ -116,6 +156,10 @@ def batch(paths: tuple[str, ...], output: str | None, force: bool, jobs: int) ->
     if failed:
         summary += f", {failed:,} failed"
     click.echo(f"{summary} ({seconds:.1f} s)", err=True)
+    if failed:
+        named = ", ".join(failures[:FAILED_NAMED])
+        more = f", and {failed - FAILED_NAMED:,} more" if failed > FAILED_NAMED else ""
+        click.echo(f"advisor: failed: {named}{more}; each has an error line in the output", err=True)
     if counts[batch_lib.INTERNAL]:
         sys.exit(ExitCode.INTERNAL)
     if counts[batch_lib.INVALID]:

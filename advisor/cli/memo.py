@@ -11,7 +11,7 @@ from advisor.memo import DEFAULT_ADR_FOLDER, FORMATS
 
 
 @click.command()
-@click.argument("file", metavar="FILE")
+@click.argument("file", metavar="FILE", type=click.Path(allow_dash=True))
 @click.option(
     "--format",
     "fmt",

@@ -8,7 +8,7 @@ from advisor.cli.common import evaluate_path
 
 
 @click.command()
-@click.argument("file", metavar="FILE")
+@click.argument("file", metavar="FILE", type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", metavar="OUT", help="Write to OUT instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
