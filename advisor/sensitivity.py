@@ -32,12 +32,19 @@ if TYPE_CHECKING:
 _SKIPPED = frozenset({"version", "name", "description", "dataset.name"})
 
 
+CONTROL = "control:"  # a control is a yes-no decision: proposed, or not
+PROPOSED, NOT_PROPOSED = "proposed", "not_proposed"
+
+
 @dataclass(frozen=True)
 class Key:
-    """A decision in a result: a workload area, or a data set's area (dataset is its name)."""
+    """A decision in a result: a workload area, a data set's area (dataset is its name), or control:ID."""
 
     area: str
     dataset: str | None = None
+
+    def __str__(self) -> str:
+        return self.area if self.dataset is None else f"dataset:{self.dataset}:{self.area}"
 
 
 def decisions(result: Result) -> Iterator[tuple[Key, str]]:
@@ -46,6 +53,8 @@ def decisions(result: Result) -> Iterator[tuple[Key, str]]:
     for dataset in result.datasets:
         for area, decision in dataset.decisions.items():
             yield Key(area, dataset.name), decision.choice
+    for control in result.controls:
+        yield Key(CONTROL + control.id), PROPOSED
 
 
 def _clauses(pack: RulePack) -> dict[str, list[Clause]]:
@@ -227,7 +236,7 @@ def would_change(advisor: Advisor, document: Document, result: Result) -> dict[K
         if choices is None:
             choices = evaluated[seen] = dict(decisions(advisor.evaluate_profile(profile)))
         for key, choice in baseline.items():
-            other = choices.get(key)
+            other = choices.get(key, NOT_PROPOSED if key.area.startswith(CONTROL) else None)
             if other is not None and other != choice:
                 out[key].append(Change(set={setting.path: setting.value}, choice=other))
     return {key: _grouped(changes) for key, changes in out.items()}
@@ -249,3 +258,8 @@ def attach(result: Result, changes: dict[Key, list[Change]]) -> Result:
         for area, decision in dataset.decisions.items():
             decision.would_change = changes.get(Key(area, dataset.name), [])
     return result
+
+
+def with_sensitivity(advisor: Advisor, document: Document, result: Result) -> Result:
+    """`result` (the evaluation of `document`) with `would_change` on every decision."""
+    return attach(result, would_change(advisor, document, result))

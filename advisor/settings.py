@@ -77,12 +77,20 @@ def apply(document: Document, settings: Iterable[Setting]) -> Document:
     if not settings:
         return document
     data = copy.deepcopy(document.data)
-    lines = dict(document.lines)
-    for setting in settings:
-        loc = _set(data, setting, document.source)
-        # The value comes from the command line, not from the file: no file line describes it.
-        lines.pop(loc, None)
-    return Document(data, document.source, lines)
+    changed = frozenset(_set(data, setting, document.source) for setting in settings)
+    return SetDocument(data, document.source, document.lines, changed)
+
+
+@dataclass
+class SetDocument(Document):
+    """A document some of whose answers came from --set: a problem with one of them has no file line."""
+
+    changed: frozenset[tuple[Any, ...]] = frozenset()
+
+    def line_of(self, loc: tuple[Any, ...]) -> int | None:
+        if any(tuple(loc[: len(c)]) == c for c in self.changed):
+            return None
+        return super().line_of(loc)
 
 
 def _set(data: dict[str, Any], setting: Setting, source: str) -> tuple[Any, ...]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from advisor.cli.common import set_option
 from advisor.errors import ExitCode
 
 
@@ -56,7 +57,8 @@ def _terminate(signum: int, frame: Any) -> None:
     show_default=True,
     help="Worker processes; 0 = one per CPU (at most 8) when there are enough inputs to pay for starting them.",
 )
-def batch(paths: tuple[str, ...], output: str | None, force: bool, jobs: int) -> None:
+@set_option
+def batch(paths: tuple[str, ...], output: str | None, force: bool, jobs: int, settings: tuple) -> None:
     """Evaluate many requirements at once and write one JSON line per input.
 
     PATH is a requirements YAML file, a folder (every *.yaml and *.yml below it, hidden ones
@@ -82,7 +84,7 @@ def batch(paths: tuple[str, ...], output: str | None, force: bool, jobs: int) ->
     try:
         # JSON Lines are UTF-8 whatever the locale says.
         write = sink.write if sink is not None else _stdout_bytes()
-        for outcome in batch_lib.results(paths, jobs=jobs):
+        for outcome in batch_lib.results(paths, jobs=jobs, settings=settings):
             write(outcome.line.encode("utf-8") + b"\n")
             counts[outcome.status] += 1
             progress.step()
