@@ -10,7 +10,10 @@ decisions (see `signature`).
 
 from __future__ import annotations
 
+import collections
+import json
 import math
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import UnionType
@@ -253,13 +256,41 @@ def _grouped(changes: list[Change]) -> list[Change]:
 def attach(result: Result, changes: dict[Key, list[Change]]) -> Result:
     """`result` with `would_change` set on every decision."""
     for area, decision in result.decisions.items():
-        decision.would_change = changes.get(Key(area), [])
+        decision.would_change = list(changes.get(Key(area), []))
     for dataset in result.datasets:
         for area, decision in dataset.decisions.items():
-            decision.would_change = changes.get(Key(area, dataset.name), [])
+            decision.would_change = list(changes.get(Key(area, dataset.name), []))
     return result
 
 
+_CACHE_SIZE = 8  # a memo in three formats, or explain then memo: the same file again, soon
+_cache: collections.OrderedDict[tuple[Any, ...], dict[Key, list[Change]]] = collections.OrderedDict()
+_cache_lock = threading.Lock()
+
+
 def with_sensitivity(advisor: Advisor, document: Document, result: Result) -> Result:
-    """`result` (the evaluation of `document`) with `would_change` on every decision."""
-    return attach(result, would_change(advisor, document, result))
+    """`result` (the evaluation of `document`) with `would_change` on every decision.
+
+    The answer is remembered for the last few documents: it costs an evaluation per change.
+    """
+    key = (id(advisor), advisor.pack.digest, json.dumps(document.data, sort_keys=True, default=str))
+    with _cache_lock:
+        changes = _cache.get(key)
+        if changes is not None:
+            _cache.move_to_end(key)
+    if changes is None:
+        changes = would_change(advisor, document, result)
+        with _cache_lock:
+            _cache[key] = changes
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    return attach(result, changes)
+
+
+def evaluate_with_sensitivity(advisor: Advisor, source: Any) -> Result:
+    """Evaluate a requirements source (as `Advisor.evaluate` takes) with `would_change` on every decision."""
+    from advisor.loading import load_source
+
+    document = load_source(source)
+    result = advisor.evaluate_profile(with_defaults(document, check(document), advisor.pack.type_defaults))
+    return with_sensitivity(advisor, document, result)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from advisor.cli.common import evaluate_path, set_option
+from advisor.cli.common import evaluate_document, read_document, set_option
 from advisor.memo import DEFAULT_ADR_FOLDER, FORMATS
 
 
@@ -43,7 +43,11 @@ def memo(file: str, fmt: str, output: str | None, date: str | None, force: bool,
     day = memos.memo_date(date)  # a bad --date or -o fails before any work is done
     if fmt == "adr" and output == "-":
         raise memos.MemoError("--format adr writes a folder of records; give -o a folder, not -")
-    result = evaluate_path(file, settings)
+    from advisor.sensitivity import with_sensitivity
+
+    document = read_document(file, settings)
+    # The memo says under each decision what would change it: that takes one evaluation per change.
+    result = with_sensitivity(default_advisor(), document, evaluate_document(document))
     source = "standard input" if file == "-" else Path(file).name
     view = memos.build(result, default_advisor().pack, day, source)
     if fmt == "adr":
