@@ -85,7 +85,8 @@ def compare(a: Result, b: Result, name_a: str, name_b: str) -> Diff:
     return Diff(
         a=name_a,
         b=name_b,
-        same=not decisions,
+        # Controls are decided by rules too: a design that drops KMS encryption is not "the same".
+        same=not decisions and controls_a == controls_b,
         answers=answers,
         decisions=decisions,
         controls_added=[c for c in controls_b if c not in controls_a],
@@ -108,7 +109,8 @@ def _reason_lines(reasons: list[Reason], term: Terminal, indent: str) -> list[st
 
 
 def render_text(diff: Diff, term: Terminal) -> str:
-    out = [term.style(line, "bold") for line in term.wrap(f"{diff.a} → {diff.b}")] + [""]
+    out = [term.style(line, "bold") for line in term.wrap(f"A: {diff.a}")]
+    out += [term.style(line, "bold") for line in term.wrap(f"B: {diff.b}")] + [""]
     if diff.answers:
         out.append("answers that differ")
         for answer in diff.answers:
@@ -127,7 +129,7 @@ def render_text(diff: Diff, term: Terminal) -> str:
                 out += _reason_lines(decision.reasons_b, term, "      ")
         out.append("")
     else:
-        out += ["every decision is the same", ""]
+        out += ["every decision is the same" + ("" if diff.same else "; the controls differ"), ""]
     for title, items in (
         ("controls added", diff.controls_added),
         ("controls removed", diff.controls_removed),

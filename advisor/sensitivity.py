@@ -11,6 +11,7 @@ decisions (see `signature`).
 from __future__ import annotations
 
 import collections
+import functools
 import json
 import math
 import threading
@@ -113,16 +114,18 @@ def _list_values(found: fields.Field, current: list[Any]) -> list[list[Any]]:
 
 def _number_values(path: str, tests: list[Clause], current: Any, integer: bool) -> list[Any]:
     """For each threshold, the nearest value on its other side from the current one."""
-    step = 1 if integer else 0.5
+    # A whole unit past the threshold: "901 seconds" reads better than "900.5", and every
+    # threshold a rule tests on an answer is a whole number (ratios are handled apart).
+    step = 1
     out: list[Any] = []
     for test in tests:
         if test.op not in ("gt", "gte", "lt", "lte") or isinstance(test.value, bool):
             continue
         limit = test.value
         below, above = (limit, limit + step) if test.op in ("gt", "lte") else (limit - step, limit)
-        if integer:
+        if integer or float(below).is_integer():
             below, above = math.floor(below), math.ceil(above)
-        candidate = below if _holds(test, current) == _holds(test, below) else above
+        candidate = below if _holds(test, below) != _holds(test, current) else above
         if candidate not in out and candidate != current and _holds(test, candidate) != _holds(test, current):
             out.append(candidate)
     return sorted(out)
@@ -221,7 +224,21 @@ def signature(by_field: dict[str, list[Clause]], profile: Profile) -> tuple[Any,
             else:
                 value = answers[head][rest] if rest else answers[head]
             out.append(tuple(_holds(test, value) for test in tests))
+            if path in _open_fields():
+                # A rule may name an option after an open answer (a region for a country), not
+                # only test it: its value itself counts.
+                out.append(value)
     return tuple(out)
+
+
+@functools.cache
+def _open_fields() -> frozenset[str]:
+    """Answers whose values are not a closed list (data residency: any country code)."""
+    out = set()
+    for found in fields.walk():
+        if found.model is None and not found.values() and found.annotation not in (int, float, bool):
+            out.add(found.path)
+    return frozenset(out)
 
 
 def would_change(advisor: Advisor, document: Document, result: Result) -> dict[Key, list[Change]]:

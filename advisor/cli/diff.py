@@ -20,7 +20,8 @@ def diff(a: str, b: str, fmt: str, output: str | None, force: bool, settings: tu
     """Compare two requirements files: the answers and decisions that differ, controls and warnings.
 
     --set applies to B only, so `advisor diff FILE FILE --set PATH=VALUE` asks "what if".
-    Exit status: 0 when every decision is the same, 1 when some differ, 2 for bad input.
+    Exit status: 0 when every decision (and the set of controls) is the same, 1 when some differ,
+    2 for bad input.
     """
     from advisor import diff as diffing
     from advisor.output import write_text
