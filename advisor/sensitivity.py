@@ -93,11 +93,16 @@ def _enum_values(found: fields.Field, tests: list[Clause]) -> list[Any]:
     literal = [value for part in parts if get_origin(part) is Literal for value in get_args(part)]
     if literal:
         return literal + ([None] if type(None) in parts else [])
-    # An open answer (data residency): the values some rule names, and none.
+    # An open answer (data residency: any country): none, and one value the rules name for each
+    # way their tests can come out (the first named). Trying every country named would cost an
+    # evaluation each, for changes a reader finds by asking about that country (--set, explain).
     named: list[Any] = [None]
+    seen = {tuple(_holds(test, None) for test in tests)}
     for test in tests:
         for value in test.value if isinstance(test.value, list) else [test.value]:
-            if value not in named and value != "none":
+            outcome = tuple(_holds(t, value) for t in tests)
+            if value != "none" and outcome not in seen:
+                seen.add(outcome)
                 named.append(value)
     return named
 
