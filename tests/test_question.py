@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Literal, get_args, get_origin
 
 import pytest
@@ -329,9 +330,10 @@ def test_the_memo_says_what_would_change_each_decision_in_every_format():
     assert html.count("What would change this decision</h") == sections
     assert records and all("### What would change this decision" in r.read_text() for r in records)
     # The purchase option of the web shop: a one-year lifetime or less ends the Savings Plan.
-    purchase = markdown.split("Purchase option: Savings Plan", 2)[-1].split(
-        "**What would change this decision**"
-    )[1]
+    heading = re.search(r"^### \d+\. Purchase option: Savings Plan$", markdown, re.M)
+    assert heading is not None
+    section = markdown[heading.end() :].split("\n### ", 1)[0]
+    purchase = section.split("**What would change this decision**")[1]
     assert "- On-Demand: " in purchase.split("**References**")[0]
     # Areas that do not apply say it inline.
     assert "What would change this decision: " in markdown.split("## Areas that do not apply")[1]
