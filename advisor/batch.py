@@ -11,6 +11,7 @@ forked worker processes, each with its own `Advisor`.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import json
 import os
 import signal
@@ -25,6 +26,7 @@ from typing import Any
 from advisor.errors import AdvisorError, InvalidRequirements, Problem
 from advisor.limits import MAX_BYTES, MAX_SHOWN_KEY
 from advisor.loading import Document, decode, parse_yaml, read_bytes, shape_problem
+from advisor.settings import Setting, apply
 from advisor.validation import validate
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -52,6 +54,7 @@ class Item:
     path: str | None = None
     line: bytes | None = None
     error: str | None = None
+    settings: tuple[Setting, ...] = ()  # --set: answers changed in every input before evaluating
 
 
 @dataclass(frozen=True)
@@ -254,7 +257,7 @@ def evaluate_item(advisor: Any, item: Item) -> Outcome:
     if item.error is not None:
         return Outcome(item.source, INVALID, _error_line(item.source, item.error))
     try:
-        profile = validate(_document(item), advisor.pack.type_defaults)
+        profile = validate(apply(_document(item), item.settings), advisor.pack.type_defaults)
         result = advisor.evaluate_profile(profile)
         body = result.to_json_line()
     except InvalidRequirements as error:
@@ -408,14 +411,17 @@ def results(
     jobs: int = 0,
     rules_dir: Path | None = None,
     advisor: Any = None,
+    settings: tuple[Setting, ...] = (),
 ) -> Iterator[Outcome]:
     """Evaluate every input named by paths, in input order.
 
     jobs: worker processes; 0 picks one per available CPU (at most AUTO_JOBS_MAX) when there are
     enough inputs to pay for starting them (PARALLEL_THRESHOLD), else evaluates here. 1 always
-    evaluates in this process.
+    evaluates in this process. settings: changed in every input before it is evaluated.
     """
     stream = items(paths)
+    if settings:
+        stream = (dataclasses.replace(item, settings=settings) for item in stream)
     if jobs == 0:
         head = []
         for item in stream:

@@ -13,7 +13,7 @@ import datetime
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from advisor.memo_view import (
     AnswerGroup,
     AssumptionView,
     Cause,
+    ChangeView,
     ControlView,
     DatasetView,
     DecisionView,
@@ -393,7 +394,19 @@ class _Context:
             rules=list(decision.rules),
             confirmation=confirmation,
             confirmation_reference=confirmation_reference,
+            would_change=self.changes(area, decision, subject),
         )
+
+    def changes(self, area: Area, decision: Decision, subject: int | None) -> list[ChangeView] | None:
+        """would_change grouped by the choice it leads to, each changed answer in the memo's words."""
+        if decision.would_change is None:
+            return None
+        grouped: dict[str, list[Cause]] = {}
+        for change in decision.would_change:
+            for path, value in change.set.items():
+                cause = self.cause(path, value, subject)
+                grouped.setdefault(change.choice, []).append(replace(cause, assumed=False))
+        return [ChangeView(self.option(area, choice), tuple(causes)) for choice, causes in grouped.items()]
 
     def control(self, control: Any) -> ControlView:
         area = self.pack.area_by_id.get("controls")

@@ -59,6 +59,14 @@ class PillarView:
     reference: str
 
 
+@dataclass(frozen=True)
+class ChangeView:
+    """A choice the decision would get, and the single changed answers (each alone) that lead to it."""
+
+    choice: OptionView
+    causes: tuple[Cause, ...]  # the answer each change sets, with its new value
+
+
 @dataclass
 class DecisionView:
     area: str
@@ -86,6 +94,9 @@ class DecisionView:
     number: int = 0  # its ADR number, 0 when it gets no record
     ordinal: int = 0  # its place among the memo's decisions that apply, for section headings
     filename: str = ""
+    # What would change this decision: None when not computed (the part is left out), [] when no
+    # single answer can change it.
+    would_change: list[ChangeView] | None = None
 
     @property
     def heading(self) -> str:

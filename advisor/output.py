@@ -54,12 +54,16 @@ def write_stdout(data: bytes) -> None:
         raise StreamError(f"standard output cannot be written: {reason}") from None
 
 
-def write_text(target: str | None, text: str, force: bool = False) -> None:
-    """Print to stdout when target is None or "-" (terminal-safe); otherwise write the file atomically."""
+def write_text(target: str | None, text: str, force: bool = False, *, filtered: bool = False) -> None:
+    """Print to stdout when target is None or "-" (terminal-safe); otherwise write the file atomically.
+
+    `filtered`: the caller already passed every piece of user text through `terminal.safe` and
+    added escape sequences of its own (colour), which filtering again would spoil.
+    """
     from advisor.terminal import safe
 
     if target in (None, "-"):
-        write_stdout(safe(text).encode("utf-8"))
+        write_stdout((text if filtered else safe(text)).encode("utf-8"))
         return
     # backslashreplace: a lone surrogate (from a JSON "\\ud800") becomes the escape JSON reads back.
     write_atomic(Path(target), text.encode("utf-8", "backslashreplace"), force)

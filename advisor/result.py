@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 Confidence = Literal["high", "medium", "low"]
 
@@ -53,6 +60,13 @@ class Alternative(Out):
     rules: list[str] = Field(default_factory=list)
 
 
+class Change(Out):
+    """One changed answer (`set`: its path and new value) and the choice the decision would then get."""
+
+    set: dict[str, Any]
+    choice: str
+
+
 class Decision(Out):
     choice: str
     confidence: Confidence
@@ -72,6 +86,18 @@ class Decision(Out):
         default_factory=dict, description="Each ruled-out option with the rules that ruled it out."
     )
     assumed: list[Assumed] = Field(default_factory=list)
+    would_change: list[Change] | None = Field(
+        default=None,
+        description="Each single-answer change that gives another choice; absent unless asked for.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_unasked(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Absent, not null, unless computed: output without --sensitivity stays as it was.
+        data: dict[str, Any] = handler(self)
+        if self.would_change is None:
+            data.pop("would_change", None)
+        return data
 
 
 class DatasetResult(Out):

@@ -12,6 +12,7 @@ from typing import Any
 
 from advisor.memo import build, render_adr, render_html, render_markdown
 from advisor.output import write_atomic
+from advisor.sensitivity import evaluate_with_sensitivity
 
 # The date of the golden memos: fixed, so they only change when the design does.
 GOLDEN_DATE = datetime.date(2026, 11, 27)
@@ -30,7 +31,7 @@ def golden_files(examples: Path, advisor: Any = None) -> dict[Path, str]:
         advisor = default_advisor()
     out: dict[Path, str] = {}
     for path in sorted(examples.glob("*.yaml")):
-        result = advisor.evaluate(path)
+        result = evaluate_with_sensitivity(advisor, path)
         memo = build(result, advisor.pack, GOLDEN_DATE, path.name)
         # The pack's digest changes with any byte of any rule file; a golden memo that showed it
         # would change with every rule edit, hiding the lines that really changed in the diff.

@@ -507,9 +507,7 @@ def test_ctrl_c_stops_cleanly_and_writes_nothing(advisor, tmp_path):
 def test_the_memo_is_offered_and_written_when_wanted(advisor, tmp_path, monkeypatch):
     import advisor.cli.ask as cli_ask
 
-    monkeypatch.setattr(
-        cli_ask, "_memo_renderer", lambda pack, source: lambda result: f"# Memo of {result.name}\n"
-    )
+    monkeypatch.setattr(cli_ask, "_memo_renderer", lambda *args: lambda result: f"# Memo of {result.name}\n")
     lines = piped(script(advisor, {"name": "Memo me"}))
     result = ask(tmp_path, lines + "y\n")
     assert result.exit_code == 0, result.output

@@ -88,10 +88,10 @@ def test_bad_usage_exits_2(runner):
 def test_an_internal_error_exits_1_without_a_traceback(runner, monkeypatch):
     from advisor.cli import recommend as cli_module
 
-    def explode(path):
+    def explode(*args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli_module, "evaluate_path", explode)
+    monkeypatch.setattr(cli_module, "evaluate_document", explode)
     result = runner.invoke(cli, ["recommend", str(EXAMPLE)])
     assert result.exit_code == 1
     assert "internal error" in result.output and "Traceback" not in result.output

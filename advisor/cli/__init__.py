@@ -33,6 +33,14 @@ COMMANDS = {
     "batch": Entry(
         "advisor.cli.batch", "Evaluate many requirements at once and write one JSON line per input."
     ),
+    "diff": Entry(
+        "advisor.cli.diff",
+        "Compare two requirements files: the answers and decisions that differ, controls and warnings.",
+    ),
+    "explain": Entry(
+        "advisor.cli.explain",
+        "Explain a decision of a requirements FILE: scores, rules, answers, facts and what would change it.",
+    ),
     "memo": Entry(
         "advisor.cli.memo", "Render the justified design memo for a requirements FILE (- for standard input)."
     ),

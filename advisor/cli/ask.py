@@ -336,7 +336,7 @@ def _target(asker: Any, path: Path, force: bool, what: str) -> Path:
     return path
 
 
-def _memo_renderer(pack: Any, source: str) -> Callable[[Any], str] | None:
+def _memo_renderer(advisor: Any, source: str, document: Any) -> Callable[[Any], str] | None:
     """The Markdown memo of a result, as `advisor memo FILE` renders it; None without the memo module."""
     try:
         from advisor import memo
@@ -344,7 +344,10 @@ def _memo_renderer(pack: Any, source: str) -> Callable[[Any], str] | None:
         return None
 
     def render(result: Any) -> str:
-        return str(memo.render(result, pack, "markdown", memo.memo_date(None), source))
+        from advisor.sensitivity import with_sensitivity
+
+        result = with_sensitivity(advisor, document, result)  # the memo says what would change each decision
+        return str(memo.render(result, advisor.pack, "markdown", memo.memo_date(None), source))
 
     return render
 
@@ -412,7 +415,8 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
         answers = revisit.run(asker, questionnaire, review=sys.stdin.isatty())
         text = requirements_text(answers, advisor.pack.facts, start_from or "")
         # The decisions shown are those of the file's own text: what `recommend` on it will say.
-        profile = validate(parse_yaml(text, str(path)), advisor.pack.type_defaults)
+        document = parse_yaml(text, str(path))
+        profile = validate(document, advisor.pack.type_defaults)
         path = _target(asker, path, force, "requirements")
     except KeyboardInterrupt:
         click.echo("\nadvisor: cancelled; nothing was written", err=True)
@@ -427,7 +431,7 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
     click.echo(
         safe(f"\nSaved the answers to {path}; edit it and run `advisor recommend {path}` again."), err=True
     )
-    _offer_memo(asker, result, path, force, _memo_renderer(advisor.pack, path.name))
+    _offer_memo(asker, result, path, force, _memo_renderer(advisor, path.name, document))
 
 
 def _offer_memo(

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from advisor.cli.common import set_option
 from advisor.errors import ExitCode
 
 
@@ -97,7 +98,8 @@ _ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasat
     show_default=True,
     help="Worker processes; 0 = one per CPU (at most 8) when there are enough inputs to pay for starting them.",
 )
-def batch(paths: tuple[str, ...], output: str | None, force: bool, jobs: int) -> None:
+@set_option
+def batch(paths: tuple[str, ...], output: str | None, force: bool, jobs: int, settings: tuple) -> None:
     """Evaluate many requirements at once and write one JSON line per input.
 
     PATH is a requirements YAML file, a folder (every *.yaml and *.yml below it, hidden ones
@@ -131,7 +133,7 @@ def batch(paths: tuple[str, ...], output: str | None, force: bool, jobs: int) ->
         else:
             write = _stdout_bytes()
             encode = _for_terminal
-        for outcome in batch_lib.results(paths, jobs=jobs):
+        for outcome in batch_lib.results(paths, jobs=jobs, settings=settings):
             write(encode(outcome.line))
             counts[outcome.status] += 1
             if outcome.status != batch_lib.OK and len(failures) <= FAILED_NAMED:

@@ -1,4 +1,4 @@
-"""What the command modules share: reading a requirements FILE argument and evaluating it.
+"""What the command modules share: reading a requirements FILE argument, `--set`, and evaluating.
 
 Command modules import from here, never from `advisor.cli` itself (which imports them).
 """
@@ -6,13 +6,35 @@ Command modules import from here, never from `advisor.cli` itself (which imports
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import click
 
 from advisor.limits import MAX_BYTES
 
 if TYPE_CHECKING:
+    from advisor.loading import Document
     from advisor.result import Result
+    from advisor.settings import Setting
+
+
+def _parse_settings(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> tuple[Setting, ...]:
+    from advisor.settings import parse
+
+    return tuple(parse(value) for value in values)
+
+
+set_option = click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="PATH=VALUE",
+    callback=_parse_settings,
+    help="Change one answer before evaluating (repeatable): --set workload.traffic=spiky, "
+    "--set datasets[0].access=rare. VALUE is read as YAML.",
+)
 
 
 def read_stdin() -> bytes:
@@ -37,15 +59,26 @@ def read_source(path: str) -> Any:
     return Path(path)
 
 
-def evaluate_path(path: str) -> Result:
-    from advisor.api import default_advisor
+def read_document(path: str, settings: Sequence[Setting] = ()) -> Document:
+    """The parsed requirements of FILE with every --set applied, not yet validated."""
     from advisor.loading import load_source
-    from advisor.validation import check, with_defaults
+    from advisor.settings import apply
 
     source = read_source(path)
-    # Read, parse and check before loading the rule pack: a bad file is refused at once. (The
-    # workload type's defaults only fill answers left out, so they cannot make bad answers good.)
     document = source if hasattr(source, "data") else load_source(source)
+    return apply(document, settings)
+
+
+def evaluate_document(document: Document) -> Result:
+    from advisor.api import default_advisor
+    from advisor.validation import check, with_defaults
+
+    # Check before loading the rule pack: a bad file is refused at once. (The workload type's
+    # defaults only fill answers left out, so they cannot make bad answers good.)
     requirements = check(document)
     advisor = default_advisor()
     return advisor.evaluate_profile(with_defaults(document, requirements, advisor.pack.type_defaults))
+
+
+def evaluate_path(path: str, settings: Sequence[Setting] = ()) -> Result:
+    return evaluate_document(read_document(path, settings))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from advisor.cli.common import evaluate_path
+from advisor.cli.common import evaluate_document, read_document, set_option
 from advisor.memo import DEFAULT_ADR_FOLDER, FORMATS
 
 
@@ -33,7 +33,8 @@ from advisor.memo import DEFAULT_ADR_FOLDER, FORMATS
     help="The memo's date (default: SOURCE_DATE_EPOCH if set, else today).",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
-def memo(file: str, fmt: str, output: str | None, date: str | None, force: bool) -> None:
+@set_option
+def memo(file: str, fmt: str, output: str | None, date: str | None, force: bool, settings: tuple) -> None:
     """Render the justified design memo for a requirements FILE (- for standard input)."""
     from advisor import memo as memos
     from advisor.api import default_advisor
@@ -42,7 +43,11 @@ def memo(file: str, fmt: str, output: str | None, date: str | None, force: bool)
     day = memos.memo_date(date)  # a bad --date or -o fails before any work is done
     if fmt == "adr" and output == "-":
         raise memos.MemoError("--format adr writes a folder of records; give -o a folder, not -")
-    result = evaluate_path(file)
+    from advisor.sensitivity import with_sensitivity
+
+    document = read_document(file, settings)
+    # The memo says under each decision what would change it: that takes one evaluation per change.
+    result = with_sensitivity(default_advisor(), document, evaluate_document(document))
     source = "standard input" if file == "-" else Path(file).name
     view = memos.build(result, default_advisor().pack, day, source)
     if fmt == "adr":

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-from advisor.cli.common import evaluate_path
+from advisor.cli.common import evaluate_document, read_document, set_option
 
 
 @click.command()
@@ -12,15 +14,37 @@ from advisor.cli.common import evaluate_path
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", metavar="OUT", help="Write to OUT instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
-def recommend(file: str, fmt: str, output: str | None, force: bool) -> None:
+@set_option
+@click.option(
+    "--sensitivity",
+    is_flag=True,
+    help="Add what would change each decision (would_change): one evaluation per change.",
+)
+@click.option(
+    "--detail", is_flag=True, help="Text: every reason, alternative and assumption, not one line each."
+)
+def recommend(
+    file: str, fmt: str, output: str | None, force: bool, settings: tuple, sensitivity: bool, detail: bool
+) -> None:
     """Evaluate a requirements FILE (- for standard input) and print the decisions."""
     from advisor.output import write_text
 
-    result = evaluate_path(file)
+    document = read_document(file, settings)
+    result = evaluate_document(document)
+    if sensitivity:
+        from advisor.api import default_advisor
+        from advisor.sensitivity import with_sensitivity
+
+        result = with_sensitivity(default_advisor(), document, result)
     if fmt == "json":
         text = result.to_json() + "\n"
     else:
         from advisor.summary import render
+        from advisor.terminal import detect
 
-        text = render(result)
+        term = detect(sys.stdout if output in (None, "-") else None)
+        text = render(result, term, detail)
+        # With colour, the summary filtered every piece of text itself (Terminal.wrap) before styling.
+        write_text(output, text, force, filtered=term.colour)
+        return
     write_text(output, text, force)
