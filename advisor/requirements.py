@@ -270,17 +270,20 @@ class Workload(Section):
         ),
     ] = "no"
     traffic: Annotated[
-        Literal["steady", "periodic", "spiky", "intermittent"],
+        Literal["steady", "periodic", "spiky", "intermittent", "scheduled"],
         About(
             "Traffic pattern",
             "How does the load vary?",
             "The shape of the load decides what scales and what can be bought in advance.",
             {
                 "steady": "about the same load around the clock",
-                "periodic": "predictable peaks, or runs on a schedule",
+                "periodic": "always running, with predictable peaks (busy hours, weekdays, month ends)",
                 "spiky": "sudden surges that are hard to predict",
                 "intermittent": "idle most of the time, busy now and then",
+                "scheduled": "runs on a schedule and is idle, or stopped, between runs",
             },
+            detail="Before scheduled existed, periodic also covered scheduled runs: "
+            "a file that says periodic for a nightly job should now say scheduled.",
         ),
     ] = "steady"
     lifetime_months: Annotated[

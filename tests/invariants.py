@@ -247,6 +247,34 @@ def active_passive_runs_in_two_regions_behind_failover_dns(answers, result):
     return problems
 
 
+# Workload types whose clients connect to them (rather than the work pulling its input).
+SERVES_CLIENTS = ("web_app", "api", "microservices", "stream_processing", "game_server", "ml_inference")
+
+
+@invariant(
+    {
+        "workload.type": ("stream_processing", "game_server", "api"),
+        "workload.protocol": ("tcp", "udp"),
+        "compliance.public_facing": (True,),
+        "workload.containerized": (True,),
+    }
+)
+def clients_connecting_over_tcp_or_udp_get_an_nlb(answers, result):
+    """The load balancer follows how clients reach the workload, not its type alone: servers that
+    clients reach over TCP or UDP from the internet (public_facing) sit behind a Network Load
+    Balancer, whatever the workload type, stream processing included."""
+    workload = answers["workload"]
+    if (
+        answers["compliance"]["public_facing"]
+        and workload["protocol"] in ("tcp", "udp")
+        and workload["type"] in SERVES_CLIENTS
+        and choice(result, "compute_platform") in ("ec2", "containers", "elastic_beanstalk")
+        and choice(result, "load_balancer") != "nlb"
+    ):
+        return [f"load_balancer={choice(result, 'load_balancer')} for public {workload['protocol']} clients"]
+    return []
+
+
 # ---- region and residency --------------------------------------------------------------------
 
 
@@ -421,6 +449,114 @@ def sec_17a_4_gets_object_lock(answers, result):
     ]:
         return ["sec_17a_4 without s3_object_lock"]
     return []
+
+
+# ---- answers that contradict each other (SPEC section 12) -------------------------------------
+
+
+def warned(result: dict[str, Any], *fields: str) -> bool:
+    """Some warning names every one of the fields (by its dotted path)."""
+    return any(all(f in warning for f in fields) for warning in result["warnings"])
+
+
+@invariant({"compliance.public_facing": (False,), "compliance.ddos_sensitive": (True,)})
+def no_shield_advanced_for_a_workload_not_reachable_from_the_internet(answers, result):
+    """Shield Advanced protects internet-facing resources: a workload that is not public_facing never
+    gets it, and when it is also marked ddos_sensitive a warning names both fields."""
+    compliance = answers["compliance"]
+    if compliance["public_facing"]:
+        return []
+    problems = []
+    if "shield_advanced" in [c["id"] for c in result["controls"]]:
+        problems.append("shield_advanced for a workload that is not public_facing")
+    if compliance["ddos_sensitive"] and not warned(
+        result, "compliance.ddos_sensitive", "compliance.public_facing"
+    ):
+        problems.append("ddos_sensitive and not public_facing without a warning naming both")
+    return problems
+
+
+# Instance families with no Graviton (arm64) types: fact graviton_accelerated_families.
+NO_GRAVITON_FAMILIES = ("p", "inf", "trn", "d")
+
+
+@invariant(
+    {"compute.architecture": ("arm64",), "compute.accelerator": ("gpu_training", "gpu_inference")},
+    {"compute.architecture": ("arm64",), "compute.bottleneck": ("storage_density",)},
+)
+def arm64_on_a_family_without_graviton_is_warned(answers, result):
+    """P, Inf, Trn and D instances have no arm64 types: when compute.architecture is arm64 and the
+    design still needs one of them, a warning names compute.architecture."""
+    family = choice(result, "instance_family")
+    if answers["compute"]["architecture"] == "arm64" and family in NO_GRAVITON_FAMILIES:
+        if not warned(result, "compute.architecture"):
+            return [f"instance_family={family} for arm64 without a warning"]
+    return []
+
+
+@invariant({"workload.latency": ("ultra_low",), "workload.type": ("event_driven", "scheduled_job", "api")})
+def ultra_low_latency_on_lambda_is_warned(answers, result):
+    """Lambda starts new execution environments cold: ultra_low latency on Lambda always comes with
+    a warning naming workload.latency."""
+    if answers["workload"]["latency"] == "ultra_low" and choice(result, "compute_platform") == "lambda":
+        if not warned(result, "workload.latency"):
+            return ["lambda for ultra_low latency without a warning"]
+    return []
+
+
+@invariant(
+    {
+        "workload.type": ("in_memory_database", "cache"),
+        "database.model": ("relational", "key_value", "document", "analytics"),
+    }
+)
+def an_in_memory_store_with_a_database_model_is_warned(answers, result):
+    """A cache or in-memory database is itself the data store: when database.model also names a
+    database, a warning names workload.type and database.model."""
+    if (
+        answers["workload"]["type"] in ("in_memory_database", "cache")
+        and answers["database"]["model"] != "none"
+    ):
+        if not warned(result, "workload.type", "database.model"):
+            return [
+                f"{answers['workload']['type']} with database.model={answers['database']['model']} unwarned"
+            ]
+    return []
+
+
+@invariant({"workload.type": ("small_website",)}, {"team.cloud_experience": ("beginner",)})
+def lightsail_runs_in_one_availability_zone(answers, result):
+    """A Lightsail instance lives in one Availability Zone: a Lightsail design is never laid out
+    across several zones or regions."""
+    if choice(result, "compute_platform") == "lightsail" and choice(result, "availability") != "single_az":
+        return [f"availability={choice(result, 'availability')} for a Lightsail design"]
+    return []
+
+
+def one_region_countries() -> tuple[str, ...]:
+    """Residency codes of countries with exactly one region of their own (tables/regions.yaml)."""
+    table = regions()
+    options = table.get("options", {})
+    out = []
+    for code, entry in table.get("countries", {}).items():
+        country = entry.get("alias_of", code)
+        if code != "EU" and sum(1 for o in options.values() if o.get("country") == country) == 1:
+            out.append(code)
+    return tuple(sorted(out))
+
+
+@invariant({"workload.users": ("global",), "compliance.data_residency": one_region_countries()})
+def global_users_with_one_region_residency_are_warned(answers, result):
+    """Users around the world and data that must stay in a country with one region conflict: either
+    the design stays in that region and a warning names workload.users and
+    compliance.data_residency, or it spans regions and a warning names the country."""
+    code = answers["compliance"]["data_residency"]
+    if answers["workload"]["users"] != "global" or code not in one_region_countries():
+        return []
+    if choice(result, "availability") == "multi_region":
+        name = regions()["countries"][code]["name"]
+        return [] if any(name in w for w in result["warnings"]) else [f"multi_region for {code} unwarned"]
+    return [] if warned(result, "workload.users", "compliance.data_residency") else [f"global users, {code}"]
 
 
 # ---- repeatability (needs two evaluations, so not a predicate over one result) ------------------

@@ -389,6 +389,37 @@ BREAKAGES: dict[str, tuple[dict[str, Any], Any]] = {
         _store("storage_service", "ebs"),
     ),
     "sec_17a_4_gets_object_lock": (_with(compliance={"frameworks": ["sec_17a_4"]}), _no_lock),
+    "no_shield_advanced_for_a_workload_not_reachable_from_the_internet": (
+        _with(compliance={"public_facing": False, "ddos_sensitive": True}),
+        lambda r: r.update(warnings=[]),
+    ),
+    "arm64_on_a_family_without_graviton_is_warned": (
+        _with(workload={"type": "ml_training"}, compute={"architecture": "arm64"}),
+        lambda r: r.update(warnings=[]),
+    ),
+    "ultra_low_latency_on_lambda_is_warned": (
+        _with(workload={"type": "event_driven", "latency": "ultra_low"}),
+        lambda r: r.update(warnings=[]),
+    ),
+    "an_in_memory_store_with_a_database_model_is_warned": (
+        _with(workload={"type": "cache"}, database={"model": "relational"}),
+        lambda r: r.update(warnings=[]),
+    ),
+    "clients_connecting_over_tcp_or_udp_get_an_nlb": (
+        _with(
+            workload={"type": "stream_processing", "protocol": "tcp", "containerized": True},
+            compliance={"public_facing": True},
+        ),
+        _decide("load_balancer", "not_applicable"),
+    ),
+    "lightsail_runs_in_one_availability_zone": (
+        _with(workload={"type": "small_website"}),
+        _decide("availability", "multi_az"),
+    ),
+    "global_users_with_one_region_residency_are_warned": (
+        _with(workload={"type": "api", "users": "global"}, compliance={"data_residency": "DE"}),
+        lambda r: r.update(warnings=[]),
+    ),
 }
 
 

@@ -29,7 +29,7 @@ def test_minimal_file_is_valid_and_everything_else_is_an_assumption(advisor):
 def test_type_defaults_fill_unanswered_fields_and_are_marked(advisor):
     profile = advisor.profile("version: 1\nname: b\nworkload: {type: batch, latency: low}\n")
     assert profile.requirements.workload.latency == "low"  # the user's answer wins
-    assert profile.requirements.workload.traffic == "periodic"  # batch's default
+    assert profile.requirements.workload.traffic == "scheduled"  # batch's default
     assert "workload.traffic" in profile.type_defaults
     assert "workload.traffic" in profile.defaulted
     assert "workload.latency" not in profile.defaulted
