@@ -96,7 +96,9 @@ def render(result: Result, term: Terminal | None = None, detail: bool = False) -
         out += ["", "warnings:"]
         for warning in result.warnings:
             out += [term.style(line, "yellow") for line in term.wrap(warning, "  ! ", "    ")]
-    out += [safe(line) for line in render_cost_text(result.cost)]  # "What it costs" (advisor.cost)
+    for line in render_cost_text(result.cost):  # "What it costs" (advisor.cost), wrapped like the rest
+        indent = line[: len(line) - len(line.lstrip())]
+        out += term.wrap(line.strip(), indent, indent + "  ") if line.strip() else [""]
     if not detail:
         out.append("")
         out += [
