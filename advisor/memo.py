@@ -662,20 +662,34 @@ def render_adr(memo: Memo, root: Path | None = None) -> dict[str, str]:
 _RECORD_LINK = re.compile(r"\]\((\d{4}-[a-z0-9-]+\.md)\)")
 
 
+def _our_index(folder: Path) -> str | None:
+    """The text of the ADR index an earlier run wrote into `folder`; None when there is none of ours."""
+    try:
+        text = (folder / ADR_INDEX).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not text.startswith("# Architecture decisions:") or "by advisor " not in text:
+        return None
+    return text
+
+
+def check_adr_folder(folder: Path) -> None:
+    """Refuse a folder whose README.md someone else wrote: --force must never replace a project's README."""
+    if (folder / ADR_INDEX).exists() and _our_index(folder) is None:
+        raise MemoError(
+            f"{folder / ADR_INDEX}: exists and is not a record index advisor wrote; "
+            "write the records into another folder (-o docs/adr, for example)"
+        )
+
+
 def earlier_records(folder: Path) -> list[str]:
     """The records an earlier `memo --format adr` wrote into `folder`, as its index lists them.
 
     Only files the advisor's own index links are ever candidates for removal: a team's hand-written
     records in the same folder are never touched.
     """
-    index = folder / ADR_INDEX
-    try:
-        text = index.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []
-    if not text.startswith("# Architecture decisions:") or "by advisor " not in text:
-        return []
-    return list(dict.fromkeys(_RECORD_LINK.findall(text)))
+    text = _our_index(folder)
+    return list(dict.fromkeys(_RECORD_LINK.findall(text))) if text else []
 
 
 def _tidy(text: str) -> str:

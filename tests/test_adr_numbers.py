@@ -92,3 +92,19 @@ def _advisor():
     from advisor.api import default_advisor
 
     return default_advisor()
+
+
+def test_force_never_replaces_a_readme_the_advisor_did_not_write(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from advisor.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "README.md").write_text("# Our project\n")
+    source = tmp_path / "a.yaml"
+    source.write_text("version: 1\nname: orders\nworkload: {type: web_app}\n")
+    done = CliRunner().invoke(cli, ["memo", str(source), "--format", "adr", "-o", ".", "--force"])
+    assert done.exit_code == 2, done.output
+    assert "not a record index advisor wrote" in done.output
+    assert (tmp_path / "README.md").read_text() == "# Our project\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "a.yaml"]

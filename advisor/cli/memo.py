@@ -43,6 +43,8 @@ def memo(file: str, fmt: str, output: str | None, date: str | None, force: bool,
     day = memos.memo_date(date)  # a bad --date or -o fails before any work is done
     if fmt == "adr" and output == "-":
         raise memos.MemoError("--format adr writes a folder of records; give -o a folder, not -")
+    if fmt == "adr":
+        memos.check_adr_folder(Path(output or DEFAULT_ADR_FOLDER))
     from advisor.sensitivity import with_sensitivity
 
     document = read_document(file, settings)
