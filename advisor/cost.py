@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from advisor.memo_view import CostLine, CostView
 from advisor.prices import Dated, Snapshot, builtin
 from advisor.requirements import Requirements
 from advisor.result import Cost, CostItem, CostRange, Result
 from advisor.rulepack import NOT_APPLICABLE
 from advisor.templating import number, suggest_instance
+
+if TYPE_CHECKING:  # the memo's view of the estimate: imported where it is built, not by `recommend`
+    from advisor.memo_view import CostView
 
 HOURS_A_MONTH = 730  # AWS's own month for monthly figures (8,760 hours / 12)
 
@@ -343,6 +345,8 @@ def render_cost_text(cost: Cost | None) -> list[str]:
 
 def cost_view(cost: Cost | None, plain: Callable[[str], str]) -> CostView | None:
     """The memo's "What it costs" section; `plain` makes a text safe for the memo (advisor.markup)."""
+    from advisor.memo_view import CostLine, CostView
+
     if cost is None:
         return None
     words = _model_words()

@@ -531,6 +531,12 @@ class CompiledRule:
         return self.rule.id
 
     def fields(self) -> list[str]:
+        """The answers the rule tests, in order; worked out once (each evaluation asks several times
+        for every rule that fired). The list is shared: read it, do not change it."""
+        return self._fields
+
+    @cached_property
+    def _fields(self) -> list[str]:
         seen = [c.field for c in self.clauses] + [c.field for group in self.any_of for c in group]
         return list(dict.fromkeys(seen))
 

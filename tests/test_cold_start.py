@@ -1,4 +1,4 @@
-"""`advisor schema` needs the requirements models only: no rule pack, no engine, no templates."""
+"""`advisor schema` needs the requirements models only (no rule pack, engine or templates); `recommend` no memo modules."""
 
 from __future__ import annotations
 
@@ -36,4 +36,28 @@ def test_schema_loads_no_engine_pack_or_templates():
         timeout=60,
     )
     assert done.returncode == 0 and '"properties"' in done.stdout, done.stderr
+    assert done.stderr.strip() == "[]"
+
+
+NOT_FOR_RECOMMEND = ("advisor.memo_view", "advisor.diagram", "advisor.memo")
+
+
+def test_recommend_json_loads_no_memo_modules():
+    # The memo's view and diagram are for `advisor memo`: importing them cost a cold recommend ~8% CPU.
+    probe = (
+        "import sys, advisor.cli\n"
+        "sys.argv = ['advisor', 'recommend', 'examples/web-shop.yaml', '--format', 'json']\n"
+        "try:\n    advisor.cli.main()\nexcept SystemExit:\n    pass\n"
+        f"heavy = {NOT_FOR_RECOMMEND!r}\n"
+        "print(sorted(m for m in sys.modules if m in heavy), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and '"decisions"' in done.stdout, done.stderr
     assert done.stderr.strip() == "[]"
