@@ -195,7 +195,19 @@ def _storage(est: _Estimate, result: Result, requirements: Requirements) -> None
         storage_class = dataset.decisions.get("storage_class")
         kind = storage_class.choice if storage_class is not None else NOT_APPLICABLE
         if kind == NOT_APPLICABLE:  # a block or file store: no class, priced by its service
-            if service is not None:
+            volume = est.snapshot.services.file_storage.prices.get(service.choice) if service else None
+            if volume is not None:
+                est.items.append(
+                    est.line(
+                        "file_storage",
+                        f"dataset:{dataset.name}:storage_service",
+                        f"{dataset.name}: {number(answers.size_gb)} GB in {volume.words}",
+                        "GB-month",
+                        answers.size_gb,
+                        volume.gb_month,
+                    )
+                )
+            elif service is not None:
                 est.unpriced.append(
                     f"data set {dataset.name}: "
                     + est.snapshot.services.unpriced.get(service.choice, f"{service.choice}: no price")
@@ -231,11 +243,32 @@ def _storage(est: _Estimate, result: Result, requirements: Requirements) -> None
             )
 
 
+def _hourly(est: _Estimate, result: Result) -> set[str]:
+    """Resources paid by the hour they exist (a load balancer); returns the areas it priced."""
+    priced = set()
+    for area in est.snapshot.pricing.hourly_areas:
+        choice = _choice(result, area)
+        price = est.snapshot.services.load_balancers.prices.get(choice)
+        if price is None:
+            continue
+        # Billed for every hour it exists: it stays up while the design does, not only at the load.
+        est.items.append(
+            est.line("load_balancers", area, f"1 × {price.words}", "hour", HOURS_A_MONTH, price.hour)
+        )
+        est.unpriced.append(
+            f"{price.words} capacity units: {_price(price.capacity_unit_hour)} USD per LCU-hour, "
+            "by traffic the requirements do not give"
+        )
+        priced.add(area)
+    return priced
+
+
 def _others(est: _Estimate, result: Result) -> None:
     services, pricing = est.snapshot.services.unpriced, est.snapshot.pricing
+    priced = _hourly(est, result)
     for area in pricing.unpriced_areas:
         choice = _choice(result, area)
-        if choice != NOT_APPLICABLE:
+        if choice != NOT_APPLICABLE and area not in priced:
             est.unpriced.append(
                 services.get(choice, f"{choice}: {services.get(area, 'no price in the snapshot')}")
             )

@@ -85,10 +85,33 @@ class S3(Dated):
     classes: dict[str, StorageClass]
 
 
+class HourlyPrice(Strict):
+    """A resource paid for every hour it exists, plus a usage unit the requirements cannot count."""
+
+    words: str
+    hour: Price = Field(gt=0)
+    capacity_unit_hour: Price = Field(gt=0)
+
+
+class LoadBalancers(Dated):
+    prices: dict[str, HourlyPrice]  # option id -> price
+
+
+class VolumePrice(Strict):
+    words: str
+    gb_month: Price = Field(gt=0)
+
+
+class FileStorage(Dated):
+    prices: dict[str, VolumePrice]  # storage_service option id -> price
+
+
 class ServicesFile(Strict):
     fargate: Fargate
     functions: Lambda  # AWS Lambda
     s3: S3
+    load_balancers: LoadBalancers
+    file_storage: FileStorage
     unpriced: dict[str, str] = Field(default_factory=dict)
 
 
@@ -113,6 +136,7 @@ class PricingFile(Strict):
     compute: dict[str, Kind]
     capacity: dict[str, Literal["instances", "tasks"]]
     purchase_models: dict[str, PurchaseModel]
+    hourly_areas: list[str]
     unpriced_areas: list[str]
     unpriced_controls: list[str]
 
@@ -149,6 +173,8 @@ class Snapshot(Strict):
             "tasks": self.services.fargate,
             "functions": self.services.functions,
             "storage": self.services.s3,
+            "load_balancers": self.services.load_balancers,
+            "file_storage": self.services.file_storage,
         }
 
     @property
@@ -245,6 +271,11 @@ def _figures(snapshot: Snapshot, name: str) -> list[str]:
         return [
             f"{kind}: {c.gb_month}/GB-month, retrieval {c.retrieval_gb}/GB, minimum {c.min_days} days"
             for kind, c in snapshot.services.s3.classes.items()
+        ]
+    if name in ("load_balancers", "file_storage"):
+        return [
+            f"{kind}: " + ", ".join(f"{key} {value}" for key, value in price.items())
+            for kind, price in snapshot.groups[name].model_dump()["prices"].items()
         ]
     prices = snapshot.groups[name].model_dump()["prices"]
     return [f"{key}: x86_64 {value['x86_64']}, arm64 {value['arm64']}" for key, value in prices.items()]

@@ -103,6 +103,42 @@ def test_a_reservation_breaks_even_only_when_the_instance_runs_enough() -> None:
     assert any("does not pay for itself" in note for note in rarely.notes)
 
 
+def test_a_load_balancer_is_paid_every_hour_and_its_capacity_units_are_named_unpriced(
+    snapshot: prices.Snapshot,
+) -> None:
+    result = _evaluate(BURSTY_SERVER, usage__hours_per_month=100)
+    choice = result.decisions["load_balancer"].choice
+    price = snapshot.services.load_balancers.prices[choice]
+    (line,) = _lines(result, "load_balancer")
+    # 730 hours x 0.0225 (Application Load Balancer, us-east-1): paid while it exists, whatever
+    # the instances' hours
+    assert (line.quantity, line.unit_price, line.monthly) == (730, 0.0225, 16.43)
+    assert line.source == "https://aws.amazon.com/elasticloadbalancing/pricing/"
+    assert result.cost is not None
+    assert any(f"{price.words} capacity units" in entry for entry in result.cost.unpriced)
+    assert not any("Load Balancer hours" in entry for entry in result.cost.unpriced)
+    # in every purchase model's total, since it is not compute
+    assert result.cost.by_purchase_model["on_demand"] == pytest.approx(
+        sum(item.monthly for item in result.cost.items), abs=0.01
+    )
+
+
+def test_a_shared_file_system_is_priced_by_the_gb_month(snapshot: prices.Snapshot) -> None:
+    shared = {
+        "version": 1,
+        "name": "shared files",
+        "workload": {"type": "web_app"},
+        "datasets": [{"name": "uploads", "usage": "shared_files", "size_gb": 250}],
+    }
+    result = _evaluate(shared)
+    service = result.datasets[0].decisions["storage_service"].choice
+    assert service in snapshot.services.file_storage.prices
+    (line,) = _lines(result, "dataset:uploads:storage_service")
+    # 250 GB x 0.30 (EFS Standard, us-east-1)
+    assert (line.quantity, line.unit_price, line.monthly) == (250, 0.3, 75.0)
+    assert result.cost is not None and not any("uploads" in entry for entry in result.cost.unpriced)
+
+
 ARCHIVE: dict[str, Any] = {
     "version": 1,
     "name": "archive",
