@@ -343,3 +343,46 @@ def test_recommend_shows_what_it_costs_in_text_and_json(tmp_path: Any) -> None:
     cost = json.loads(runner.invoke(main, ["recommend", str(path), "--format", "json"]).output)["cost"]
     assert cost["items"][0]["unit_price"] == 0.0832
     assert set(cost["by_purchase_model"]) == {"on_demand", "savings_plan", "reserved_instances", "spot"}
+
+
+# ---- the cost side by side in `advisor diff` -------------------------------------------------
+
+
+def test_diff_sets_each_sides_cost_and_the_difference_side_by_side(tmp_path: Any) -> None:
+    import json
+
+    import yaml
+    from click.testing import CliRunner
+
+    from advisor.cli import cli as main
+
+    path = tmp_path / "server.yaml"
+    path.write_text(yaml.safe_dump(BURSTY_SERVER))
+    runner = CliRunner()
+    args = ["diff", str(path), str(path), "--set", "usage.instances=6"]
+    done = runner.invoke(main, [*args, "--format", "json"])
+    assert done.exit_code in (0, 1), done.output
+    cost = json.loads(done.stdout)["cost"]
+    a, b = _evaluate(BURSTY_SERVER).cost, _evaluate(BURSTY_SERVER, usage__instances=6).cost
+    assert a is not None and b is not None
+    assert cost["a"]["monthly"] == a.monthly.model_dump() and cost["b"]["monthly"] == b.monthly.model_dump()
+    # three more t3.large On-Demand: 3 x 730 x 0.0832 = 182.21 (the peak of 5 is now below the load)
+    assert cost["difference"]["expected"] == pytest.approx(182.21, abs=0.01)
+    assert cost["difference"]["high"] == round(b.monthly.high - a.monthly.high, 2)
+    assert cost["a"]["unpriced"] == a.unpriced
+    text = runner.invoke(main, args).stdout
+    assert "what it costs (USD a month)" in text
+    assert f"{a.monthly.expected:,.2f}" in text and f"{b.monthly.expected:,.2f}" in text
+    assert "+182.2" in text
+
+
+def test_diff_without_a_cost_on_a_side_says_so() -> None:
+    from advisor.diff import compare, render_text
+    from advisor.terminal import Terminal
+
+    a = _evaluate(BURSTY_SERVER)
+    b = a.model_copy(update={"cost": None})
+    diff = compare(a, b, "a", "b")
+    assert diff.cost.b is None and diff.cost.difference is None
+    assert diff.cost.a is not None and diff.cost.a.monthly == a.cost.monthly  # type: ignore[union-attr]
+    assert "  B         no estimate" in render_text(diff, Terminal(width=100))
