@@ -97,6 +97,16 @@ def _too_short_to_commit(view: View) -> str | None:
     return None
 
 
+def _no_functions(view: View) -> str | None:
+    """Invocations and their duration only price a function platform: skip them where none can run it."""
+    if view.get("workload.needs_os_control"):
+        return "a function gives no control of the operating system"
+    longest = view.fact("lambda_max_duration_seconds", "value")
+    if longest is not None and view.get("workload.task_duration_seconds") > longest:
+        return f"one task runs longer than a function can ({view.fact('lambda_max_duration_seconds')})"
+    return _no_servers(view)
+
+
 def _read_daily(view: View) -> str | None:
     if view.get("dataset.access") == "frequent":
         return "data read every day comes back in milliseconds"
@@ -134,6 +144,18 @@ COMPUTE = Group(
         Question("compute.cpu_usage", skip=_no_servers),
         Question("compute.accelerator", skip=_no_servers),
         Question("compute.architecture", skip=_no_servers),
+    ),
+)
+
+# What the cost estimate multiplies prices by (SPEC section 10); the defaults come from the workload type.
+USAGE = Group(
+    "Usage: how much of it runs",
+    (
+        Question("usage.instances", skip=_no_servers),
+        Question("usage.peak_instances", skip=_no_servers),
+        Question("usage.hours_per_month", skip=_no_servers),
+        Question("usage.requests_per_month", skip=_no_functions),
+        Question("usage.duration_ms", skip=_no_functions),
     ),
 )
 
@@ -208,6 +230,7 @@ GROUPS: tuple[Group, ...] = (
     Group("About it", (NAME, DESCRIPTION)),
     WORKLOAD,
     COMPUTE,
+    USAGE,
     TEAM,
     AVAILABILITY,
     DATA,

@@ -386,3 +386,58 @@ def test_diff_without_a_cost_on_a_side_says_so() -> None:
     assert diff.cost.b is None and diff.cost.difference is None
     assert diff.cost.a is not None and diff.cost.a.monthly == a.cost.monthly  # type: ignore[union-attr]
     assert "  B         no estimate" in render_text(diff, Terminal(width=100))
+
+
+# ---- the usage questions of `advisor ask` --------------------------------------------------------
+
+
+def test_ask_asks_the_usage_the_estimate_multiplies_and_writes_it(tmp_path: Any) -> None:
+    from tests.test_ask import ask, piped, script, written
+
+    advisor = default_advisor()
+    lines = script(
+        advisor,
+        {
+            "name": "Counted",
+            "workload.needs_os_control": "y",
+            "usage.instances": "4",
+            "usage.peak_instances": "9",
+            "usage.hours_per_month": "365",
+        },
+    )
+    paths = [path for path, _ in lines]
+    assert {"usage.instances", "usage.peak_instances", "usage.hours_per_month"} <= set(paths)
+    # OS control rules out a function platform: its invocations are not asked
+    assert "usage.requests_per_month" not in paths and "usage.duration_ms" not in paths
+    result = ask(tmp_path, piped(lines))
+    assert result.exit_code == 0, result.output
+    usage = written(tmp_path / "req.yaml")["usage"]
+    assert (usage["instances"], usage["peak_instances"], usage["hours_per_month"]) == (4, 9, 365)
+
+
+def test_a_static_site_is_asked_no_usage() -> None:
+    from tests.test_ask import script
+
+    paths = [path for path, _ in script(default_advisor(), {"name": "Pages", "workload.type": "static_site"})]
+    assert not [path for path in paths if path.startswith("usage.")]
+
+
+def test_invocations_are_asked_where_a_function_could_run_it() -> None:
+    from tests.test_ask import script
+
+    paths = [
+        path for path, _ in script(default_advisor(), {"name": "Hooks", "workload.type": "event_driven"})
+    ]
+    assert "usage.requests_per_month" in paths and "usage.duration_ms" in paths
+
+
+def test_enter_at_the_peak_question_keeps_it_open() -> None:
+    from advisor.answers import Invalid, parse, spec
+
+    peak = spec("usage.peak_instances")
+    # Enter gives the shown default, the open answer's words: they mean null, not a bad number
+    assert parse(peak, "the same as at the expected load") is None
+    assert parse(peak, "") is None
+    assert parse(peak, "7") == 7
+    with pytest.raises(Invalid):
+        parse(peak, "lots")
