@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.memo_view import CostLine, CostView
-from advisor.prices import Dated, Snapshot, builtin
+from advisor.prices import Dated, Snapshot, age_warning, builtin
 from advisor.requirements import Requirements
 from advisor.result import Cost, CostItem, CostRange, Result
 from advisor.rulepack import NOT_APPLICABLE
@@ -277,8 +278,18 @@ def _others(est: _Estimate, result: Result) -> None:
             est.unpriced.append(f"{control.id}: no price in the snapshot")
 
 
-def estimate(result: Result, requirements: Requirements, tables: dict[str, Any], snapshot: Snapshot) -> Cost:
-    """The monthly estimate of `result`'s design at `requirements`' usage, from `snapshot`'s prices."""
+def estimate(
+    result: Result,
+    requirements: Requirements,
+    tables: dict[str, Any],
+    snapshot: Snapshot,
+    today: datetime.date | None = None,
+) -> Cost:
+    """The monthly estimate of `result`'s design at `requirements`' usage, from `snapshot`'s prices.
+
+    With `today`, every price group the figures rest on that is more than a year old on that date
+    gets a warning among the notes.
+    """
     est = _Estimate(snapshot)
     platform = _choice(result, "compute_platform")
     kind = snapshot.pricing.compute.get(platform)
@@ -319,11 +330,16 @@ def estimate(result: Result, requirements: Requirements, tables: dict[str, Any],
     region = _choice(result, "region")
     if region not in ("us-east-1", NOT_APPLICABLE):
         est.notes.append(f"Prices are for us-east-1; the design runs in {region}, where they may differ.")
-    for group in sorted(set(snapshot.stale()) & est.used):
+    # Old against the date given, where there is one; else against the snapshot's own newest figure.
+    old_on_today = set(snapshot.older_than_a_year(today)) & est.used if today is not None else set()
+    for group in sorted(set(snapshot.stale()) & est.used - old_on_today):
         est.notes.append(
             f"The prices of {group} date from {snapshot.groups[group].as_of.isoformat()}, more than a year "
             f"before the snapshot's newest ({snapshot.newest.isoformat()}): check them before relying on them."
         )
+    if today is not None:
+        for group in sorted(old_on_today):
+            est.notes.append(age_warning(group, snapshot.groups[group].as_of, today))
     if est.peak_extra:
         est.notes.append("The high figure adds the instances above the expected load at the peak, On-Demand.")
     if low < expected:

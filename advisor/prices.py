@@ -194,6 +194,24 @@ class Snapshot(Strict):
         limit = self.newest - datetime.timedelta(days=365)
         return [name for name, group in self.groups.items() if group.as_of < limit]
 
+    def older_than_a_year(self, today: datetime.date) -> list[str]:
+        """Groups whose figures were seen more than a year before `today`.
+
+        `today` is given, never read from a clock, so the same input gives the same output.
+        """
+        return [name for name, group in self.groups.items() if _over_a_year(group.as_of, today)]
+
+
+def _over_a_year(seen: datetime.date, today: datetime.date) -> bool:
+    return seen < today - datetime.timedelta(days=365)
+
+
+def age_warning(group: str, seen: datetime.date, today: datetime.date) -> str:
+    return (
+        f"The prices of {group} date from {seen.isoformat()}, more than a year before "
+        f"{today.isoformat()}: check them before relying on them."
+    )
+
 
 FILES = {name: f"{name}.yaml" for name in Snapshot.model_fields}
 
@@ -225,18 +243,26 @@ def builtin() -> Snapshot:
     return load()
 
 
-def listing(snapshot: Snapshot) -> dict[str, Any]:
-    """What the snapshot holds, with dates and sources: `advisor prices --format json`."""
+def listing(snapshot: Snapshot, today: datetime.date | None = None) -> dict[str, Any]:
+    """What the snapshot holds, with dates and sources: `advisor prices --format json`.
+
+    With `today`, each group also says whether it is more than a year old on that date.
+    """
     stale = set(snapshot.stale())
+    old = set(snapshot.older_than_a_year(today)) if today else set()
     groups = {}
     for name, group in snapshot.groups.items():
         dumped = group.model_dump(mode="json", by_alias=True)
         dumped["stale"] = name in stale
+        if today:
+            dumped["over_a_year_old"] = name in old
         groups[name] = dumped
     return {
         "currency": "USD",
         "as_of": snapshot.as_of.isoformat(),
         "newest": snapshot.newest.isoformat(),
+        "today": today.isoformat() if today else None,
+        "warnings": [age_warning(name, snapshot.groups[name].as_of, today) for name in old] if today else [],
         "groups": groups,
         "unpriced": {
             "instances": {name: list(sizes) for name, sizes in snapshot.ec2.unpriced.items()},
@@ -246,9 +272,15 @@ def listing(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def render_listing_text(snapshot: Snapshot) -> str:
+def render_listing_text(snapshot: Snapshot, today: datetime.date | None = None) -> str:
     stale = set(snapshot.stale())
-    out = [f"price snapshot: USD, us-east-1; oldest figure {snapshot.as_of}, newest {snapshot.newest}", ""]
+    out = [f"price snapshot: USD, us-east-1; oldest figure {snapshot.as_of}, newest {snapshot.newest}"]
+    if today:
+        out += [
+            f"! {age_warning(name, snapshot.groups[name].as_of, today)}"
+            for name in snapshot.older_than_a_year(today)
+        ]
+    out.append("")
     for name, group in snapshot.groups.items():
         warning = "  ! more than a year older than the newest figure" if name in stale else ""
         out.append(f"{name}: as of {group.as_of}, {group.source}{warning}")

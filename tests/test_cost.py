@@ -441,3 +441,51 @@ def test_enter_at_the_peak_question_keeps_it_open() -> None:
     assert parse(peak, "7") == 7
     with pytest.raises(Invalid):
         parse(peak, "lots")
+
+
+# ---- staleness against a date given ------------------------------------------------------------
+
+
+def test_prices_over_a_year_old_on_the_date_given_are_warned_about(snapshot: prices.Snapshot) -> None:
+    advisor = default_advisor()
+    profile = advisor.profile(copy.deepcopy(BURSTY_SERVER))
+    used = {"instances", "load_balancers"}
+    newest_used = max(snapshot.groups[name].as_of for name in used)
+    # a year and a day after the newest figure the design rests on: every group it uses is old
+    late = newest_used + datetime.timedelta(days=366)
+    cost = advisor.evaluate_profile(profile, late).cost
+    assert cost is not None
+    for name in sorted(used):
+        seen = snapshot.groups[name].as_of.isoformat()
+        assert any(f"of {name} date from {seen}, more than a year before {late}" in n for n in cost.notes), (
+            name
+        )
+    # the day the newest was seen: only the instances (2023) are old; said once, against the date given
+    cost = advisor.evaluate_profile(profile, newest_used).cost
+    assert cost is not None
+    warned = [note for note in cost.notes if "more than a year before" in note]
+    assert len(warned) == 1 and f"before {newest_used}" in warned[0] and "of instances" in warned[0]
+    # and without a date, only the snapshot's own spread is judged: the same input, the same output
+    plain = advisor.evaluate_profile(profile).cost
+    assert plain is not None and not any(str(late) in note for note in plain.notes)
+    assert advisor.evaluate_profile(profile, late) == advisor.evaluate_profile(profile, late)
+
+
+def test_the_prices_command_warns_on_the_date_given() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from advisor.cli import cli as main
+
+    runner = CliRunner()
+    text = runner.invoke(main, ["prices", "--today", "2026-11-29"])
+    assert text.exit_code == 0, text.output
+    assert "! The prices of instances date from 2023-08-30, more than a year before 2026-11-29" in text.output
+    assert "! The prices of tasks" not in text.output  # 2026-03-10 is within the year
+    data = json.loads(runner.invoke(main, ["prices", "--format", "json", "--today", "2027-06-01"]).output)
+    assert data["today"] == "2027-06-01"
+    assert data["groups"]["tasks"]["over_a_year_old"] is True
+    assert data["groups"]["load_balancers"]["over_a_year_old"] is False
+    assert json.loads(runner.invoke(main, ["prices", "--format", "json"]).output)["warnings"] == []
+    assert runner.invoke(main, ["prices", "--today", "29/11/2026"]).exit_code == 2
