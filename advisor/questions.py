@@ -97,16 +97,6 @@ def _too_short_to_commit(view: View) -> str | None:
     return None
 
 
-def _no_functions(view: View) -> str | None:
-    """Invocations and their duration only price a function platform: skip them where none can run it."""
-    if view.get("workload.needs_os_control"):
-        return "a function gives no control of the operating system"
-    longest = view.fact("lambda_max_duration_seconds", "value")
-    if longest is not None and view.get("workload.task_duration_seconds") > longest:
-        return f"one task runs longer than a function can ({view.fact('lambda_max_duration_seconds')})"
-    return _no_servers(view)
-
-
 def _read_daily(view: View) -> str | None:
     if view.get("dataset.access") == "frequent":
         return "data read every day comes back in milliseconds"
@@ -148,14 +138,16 @@ COMPUTE = Group(
 )
 
 # What the cost estimate multiplies prices by (SPEC section 10); the defaults come from the workload type.
+# Skipped only by the workload type (never skipped by relevance): a skip reading an answer that
+# relevance may leave unasked (OS control, say) would ask more with relevance than without it.
 USAGE = Group(
     "Usage: how much of it runs",
     (
         Question("usage.instances", skip=_no_servers),
         Question("usage.peak_instances", skip=_no_servers),
         Question("usage.hours_per_month", skip=_no_servers),
-        Question("usage.requests_per_month", skip=_no_functions),
-        Question("usage.duration_ms", skip=_no_functions),
+        Question("usage.requests_per_month", skip=_no_servers),
+        Question("usage.duration_ms", skip=_no_servers),
     ),
 )
 

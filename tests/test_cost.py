@@ -407,8 +407,6 @@ def test_ask_asks_the_usage_the_estimate_multiplies_and_writes_it(tmp_path: Any)
     )
     paths = [path for path, _ in lines]
     assert {"usage.instances", "usage.peak_instances", "usage.hours_per_month"} <= set(paths)
-    # OS control rules out a function platform: its invocations are not asked
-    assert "usage.requests_per_month" not in paths and "usage.duration_ms" not in paths
     result = ask(tmp_path, piped(lines))
     assert result.exit_code == 0, result.output
     usage = written(tmp_path / "req.yaml")["usage"]
