@@ -104,8 +104,10 @@ def parse(field_spec: Spec, text: str) -> Any:
     text = text.strip()
     if field_spec.kind == "number":
         return _parse_number(field_spec, text)
-    if field_spec.info.annotation == (str | None):
-        if text.lower() in ANYWHERE or not text:
+    if field_spec.info.annotation in (str | None, int | None):
+        # Enter takes the shown default, which for an open answer is its words ("the same as at
+        # the expected load" for usage.peak_instances): they mean null too.
+        if text.lower() in ANYWHERE or not text or text == fields.about(field_spec.path).null:
             return None
     adapter: TypeAdapter[Any] = TypeAdapter(_annotated(field_spec.info))
     try:

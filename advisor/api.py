@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 from pathlib import Path
 from typing import Any
@@ -36,11 +37,12 @@ class Advisor:
     def evaluate(self, source: Any) -> Result:
         return self.evaluate_profile(self.profile(source))
 
-    def evaluate_profile(self, profile: Profile) -> Result:
+    def evaluate_profile(self, profile: Profile, today: datetime.date | None = None) -> Result:
+        """`today`, where given, is the date the price snapshot's age is judged against."""
         run = Run(self.pack, self.plan, profile)
         self.engine.run(run, run.first())
         result = assemble(run, __version__)
-        result.cost = estimate(result, profile.requirements, self.pack.tables, self.prices)
+        result.cost = estimate(result, profile.requirements, self.pack.tables, self.prices, today)
         return result
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from advisor.prices import Dated, Snapshot, builtin
+from advisor.prices import Dated, Snapshot, age_warning, builtin
 from advisor.requirements import Requirements
 from advisor.result import Cost, CostItem, CostRange, Result
 from advisor.rulepack import NOT_APPLICABLE
@@ -197,7 +198,19 @@ def _storage(est: _Estimate, result: Result, requirements: Requirements) -> None
         storage_class = dataset.decisions.get("storage_class")
         kind = storage_class.choice if storage_class is not None else NOT_APPLICABLE
         if kind == NOT_APPLICABLE:  # a block or file store: no class, priced by its service
-            if service is not None:
+            volume = est.snapshot.services.file_storage.prices.get(service.choice) if service else None
+            if volume is not None:
+                est.items.append(
+                    est.line(
+                        "file_storage",
+                        f"dataset:{dataset.name}:storage_service",
+                        f"{dataset.name}: {number(answers.size_gb)} GB in {volume.words}",
+                        "GB-month",
+                        answers.size_gb,
+                        volume.gb_month,
+                    )
+                )
+            elif service is not None:
                 est.unpriced.append(
                     f"data set {dataset.name}: "
                     + est.snapshot.services.unpriced.get(service.choice, f"{service.choice}: no price")
@@ -233,11 +246,32 @@ def _storage(est: _Estimate, result: Result, requirements: Requirements) -> None
             )
 
 
+def _hourly(est: _Estimate, result: Result) -> set[str]:
+    """Resources paid by the hour they exist (a load balancer); returns the areas it priced."""
+    priced = set()
+    for area in est.snapshot.pricing.hourly_areas:
+        choice = _choice(result, area)
+        price = est.snapshot.services.load_balancers.prices.get(choice)
+        if price is None:
+            continue
+        # Billed for every hour it exists: it stays up while the design does, not only at the load.
+        est.items.append(
+            est.line("load_balancers", area, f"1 × {price.words}", "hour", HOURS_A_MONTH, price.hour)
+        )
+        est.unpriced.append(
+            f"{price.words} capacity units: {_price(price.capacity_unit_hour)} USD per LCU-hour, "
+            "by traffic the requirements do not give"
+        )
+        priced.add(area)
+    return priced
+
+
 def _others(est: _Estimate, result: Result) -> None:
     services, pricing = est.snapshot.services.unpriced, est.snapshot.pricing
+    priced = _hourly(est, result)
     for area in pricing.unpriced_areas:
         choice = _choice(result, area)
-        if choice != NOT_APPLICABLE:
+        if choice != NOT_APPLICABLE and area not in priced:
             est.unpriced.append(
                 services.get(choice, f"{choice}: {services.get(area, 'no price in the snapshot')}")
             )
@@ -246,8 +280,18 @@ def _others(est: _Estimate, result: Result) -> None:
             est.unpriced.append(f"{control.id}: no price in the snapshot")
 
 
-def estimate(result: Result, requirements: Requirements, tables: dict[str, Any], snapshot: Snapshot) -> Cost:
-    """The monthly estimate of `result`'s design at `requirements`' usage, from `snapshot`'s prices."""
+def estimate(
+    result: Result,
+    requirements: Requirements,
+    tables: dict[str, Any],
+    snapshot: Snapshot,
+    today: datetime.date | None = None,
+) -> Cost:
+    """The monthly estimate of `result`'s design at `requirements`' usage, from `snapshot`'s prices.
+
+    With `today`, every price group the figures rest on that is more than a year old on that date
+    gets a warning among the notes.
+    """
     est = _Estimate(snapshot)
     platform = _choice(result, "compute_platform")
     kind = snapshot.pricing.compute.get(platform)
@@ -288,11 +332,16 @@ def estimate(result: Result, requirements: Requirements, tables: dict[str, Any],
     region = _choice(result, "region")
     if region not in ("us-east-1", NOT_APPLICABLE):
         est.notes.append(f"Prices are for us-east-1; the design runs in {region}, where they may differ.")
-    for group in sorted(set(snapshot.stale()) & est.used):
+    # Old against the date given, where there is one; else against the snapshot's own newest figure.
+    old_on_today = set(snapshot.older_than_a_year(today)) & est.used if today is not None else set()
+    for group in sorted(set(snapshot.stale()) & est.used - old_on_today):
         est.notes.append(
             f"The prices of {group} date from {snapshot.groups[group].as_of.isoformat()}, more than a year "
             f"before the snapshot's newest ({snapshot.newest.isoformat()}): check them before relying on them."
         )
+    if today is not None:
+        for group in sorted(old_on_today):
+            est.notes.append(age_warning(group, snapshot.groups[group].as_of, today))
     if est.peak_extra:
         est.notes.append("The high figure adds the instances above the expected load at the peak, On-Demand.")
     if low < expected:

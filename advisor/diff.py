@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.change_words import value_text
-from advisor.result import Decision, Out, Reason, Result
+from advisor.result import CostRange, Decision, Out, Reason, Result
 from advisor.sensitivity import Key
 from advisor.terminal import Terminal
 
@@ -26,6 +26,20 @@ class DecisionDiff(Out):
     reasons_b: list[Reason]
 
 
+class CostSide(Out):
+    prices_as_of: str
+    monthly: CostRange
+    unpriced: list[str]  # what the side's figure leaves out
+
+
+class CostDiff(Out):
+    """Each side's monthly estimate and B minus A; a side without an estimate is null."""
+
+    a: CostSide | None
+    b: CostSide | None
+    difference: CostRange | None  # b - a, null unless both sides have an estimate
+
+
 class Diff(Out):
     a: str
     b: str
@@ -36,6 +50,7 @@ class Diff(Out):
     controls_removed: list[str]
     warnings_added: list[str]
     warnings_removed: list[str]
+    cost: CostDiff
 
 
 def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -57,6 +72,28 @@ def _decisions(result: Result) -> dict[str, Decision]:
     for dataset in result.datasets:
         out |= {str(Key(area, dataset.name)): decision for area, decision in dataset.decisions.items()}
     return out
+
+
+def _cost_side(result: Result) -> CostSide | None:
+    if result.cost is None:
+        return None
+    return CostSide(
+        prices_as_of=result.cost.prices_as_of, monthly=result.cost.monthly, unpriced=result.cost.unpriced
+    )
+
+
+def _cost(a: Result, b: Result) -> CostDiff:
+    left, right = _cost_side(a), _cost_side(b)
+    difference = None
+    if left is not None and right is not None:
+        # Rounded like the figures themselves: 0.1 + 0.2 must not print as 0.30000000000000004.
+        difference = CostRange(
+            **{
+                key: round(getattr(right.monthly, key) - getattr(left.monthly, key) + 0.0, 2)
+                for key in CostRange.model_fields
+            }
+        )
+    return CostDiff(a=left, b=right, difference=difference)
 
 
 def compare(a: Result, b: Result, name_a: str, name_b: str) -> Diff:
@@ -93,6 +130,7 @@ def compare(a: Result, b: Result, name_a: str, name_b: str) -> Diff:
         controls_removed=[c for c in controls_a if c not in controls_b],
         warnings_added=[w for w in b.warnings if w not in a.warnings],
         warnings_removed=[w for w in a.warnings if w not in b.warnings],
+        cost=_cost(a, b),
     )
 
 
@@ -141,4 +179,25 @@ def render_text(diff: Diff, term: Terminal) -> str:
             for item in items:
                 out += term.wrap(item, "  ", "    ")
             out.append("")
+    out += _cost_lines(diff.cost)
     return "\n".join(out)
+
+
+def _cost_lines(cost: CostDiff) -> list[str]:
+    if cost.a is None and cost.b is None:
+        return []
+    out = ["what it costs (USD a month)", f"  {'':<10}{'low':>12}{'expected':>12}{'high':>12}"]
+    for name, side in (("A", cost.a), ("B", cost.b)):
+        if side is None:
+            out.append(f"  {name:<10}no estimate")
+            continue
+        m = side.monthly
+        left_out = f"; {len(side.unpriced)} things not priced" if side.unpriced else ""
+        out.append(
+            f"  {name:<10}{m.low:>12,.2f}{m.expected:>12,.2f}{m.high:>12,.2f}"
+            f"  (prices as of {side.prices_as_of}{left_out})"
+        )
+    if cost.difference is not None:
+        d = cost.difference
+        out.append(f"  {'B − A':<10}{d.low:>+12,.2f}{d.expected:>+12,.2f}{d.high:>+12,.2f}")
+    return out + [""]

@@ -85,10 +85,33 @@ class S3(Dated):
     classes: dict[str, StorageClass]
 
 
+class HourlyPrice(Strict):
+    """A resource paid for every hour it exists, plus a usage unit the requirements cannot count."""
+
+    words: str
+    hour: Price = Field(gt=0)
+    capacity_unit_hour: Price = Field(gt=0)
+
+
+class LoadBalancers(Dated):
+    prices: dict[str, HourlyPrice]  # option id -> price
+
+
+class VolumePrice(Strict):
+    words: str
+    gb_month: Price = Field(gt=0)
+
+
+class FileStorage(Dated):
+    prices: dict[str, VolumePrice]  # storage_service option id -> price
+
+
 class ServicesFile(Strict):
     fargate: Fargate
     functions: Lambda  # AWS Lambda
     s3: S3
+    load_balancers: LoadBalancers
+    file_storage: FileStorage
     unpriced: dict[str, str] = Field(default_factory=dict)
 
 
@@ -113,6 +136,7 @@ class PricingFile(Strict):
     compute: dict[str, Kind]
     capacity: dict[str, Literal["instances", "tasks"]]
     purchase_models: dict[str, PurchaseModel]
+    hourly_areas: list[str]
     unpriced_areas: list[str]
     unpriced_controls: list[str]
 
@@ -149,6 +173,8 @@ class Snapshot(Strict):
             "tasks": self.services.fargate,
             "functions": self.services.functions,
             "storage": self.services.s3,
+            "load_balancers": self.services.load_balancers,
+            "file_storage": self.services.file_storage,
         }
 
     @property
@@ -167,6 +193,24 @@ class Snapshot(Strict):
         """
         limit = self.newest - datetime.timedelta(days=365)
         return [name for name, group in self.groups.items() if group.as_of < limit]
+
+    def older_than_a_year(self, today: datetime.date) -> list[str]:
+        """Groups whose figures were seen more than a year before `today`.
+
+        `today` is given, never read from a clock, so the same input gives the same output.
+        """
+        return [name for name, group in self.groups.items() if _over_a_year(group.as_of, today)]
+
+
+def _over_a_year(seen: datetime.date, today: datetime.date) -> bool:
+    return seen < today - datetime.timedelta(days=365)
+
+
+def age_warning(group: str, seen: datetime.date, today: datetime.date) -> str:
+    return (
+        f"The prices of {group} date from {seen.isoformat()}, more than a year before "
+        f"{today.isoformat()}: check them before relying on them."
+    )
 
 
 FILES = {name: f"{name}.yaml" for name in Snapshot.model_fields}
@@ -199,18 +243,26 @@ def builtin() -> Snapshot:
     return load()
 
 
-def listing(snapshot: Snapshot) -> dict[str, Any]:
-    """What the snapshot holds, with dates and sources: `advisor prices --format json`."""
+def listing(snapshot: Snapshot, today: datetime.date | None = None) -> dict[str, Any]:
+    """What the snapshot holds, with dates and sources: `advisor prices --format json`.
+
+    With `today`, each group also says whether it is more than a year old on that date.
+    """
     stale = set(snapshot.stale())
+    old = set(snapshot.older_than_a_year(today)) if today else set()
     groups = {}
     for name, group in snapshot.groups.items():
         dumped = group.model_dump(mode="json", by_alias=True)
         dumped["stale"] = name in stale
+        if today:
+            dumped["over_a_year_old"] = name in old
         groups[name] = dumped
     return {
         "currency": "USD",
         "as_of": snapshot.as_of.isoformat(),
         "newest": snapshot.newest.isoformat(),
+        "today": today.isoformat() if today else None,
+        "warnings": [age_warning(name, snapshot.groups[name].as_of, today) for name in old] if today else [],
         "groups": groups,
         "unpriced": {
             "instances": {name: list(sizes) for name, sizes in snapshot.ec2.unpriced.items()},
@@ -220,9 +272,15 @@ def listing(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def render_listing_text(snapshot: Snapshot) -> str:
+def render_listing_text(snapshot: Snapshot, today: datetime.date | None = None) -> str:
     stale = set(snapshot.stale())
-    out = [f"price snapshot: USD, us-east-1; oldest figure {snapshot.as_of}, newest {snapshot.newest}", ""]
+    out = [f"price snapshot: USD, us-east-1; oldest figure {snapshot.as_of}, newest {snapshot.newest}"]
+    if today:
+        out += [
+            f"! {age_warning(name, snapshot.groups[name].as_of, today)}"
+            for name in snapshot.older_than_a_year(today)
+        ]
+    out.append("")
     for name, group in snapshot.groups.items():
         warning = "  ! more than a year older than the newest figure" if name in stale else ""
         out.append(f"{name}: as of {group.as_of}, {group.source}{warning}")
@@ -245,6 +303,11 @@ def _figures(snapshot: Snapshot, name: str) -> list[str]:
         return [
             f"{kind}: {c.gb_month}/GB-month, retrieval {c.retrieval_gb}/GB, minimum {c.min_days} days"
             for kind, c in snapshot.services.s3.classes.items()
+        ]
+    if name in ("load_balancers", "file_storage"):
+        return [
+            f"{kind}: " + ", ".join(f"{key} {value}" for key, value in price.items())
+            for kind, price in snapshot.groups[name].model_dump()["prices"].items()
         ]
     prices = snapshot.groups[name].model_dump()["prices"]
     return [f"{key}: x86_64 {value['x86_64']}, arm64 {value['arm64']}" for key, value in prices.items()]

@@ -137,6 +137,20 @@ COMPUTE = Group(
     ),
 )
 
+# What the cost estimate multiplies prices by (SPEC section 10); the defaults come from the workload type.
+# Skipped only by the workload type (never skipped by relevance): a skip reading an answer that
+# relevance may leave unasked (OS control, say) would ask more with relevance than without it.
+USAGE = Group(
+    "Usage: how much of it runs",
+    (
+        Question("usage.instances", skip=_no_servers),
+        Question("usage.peak_instances", skip=_no_servers),
+        Question("usage.hours_per_month", skip=_no_servers),
+        Question("usage.requests_per_month", skip=_no_servers),
+        Question("usage.duration_ms", skip=_no_servers),
+    ),
+)
+
 TEAM = Group(
     "Team",
     (
@@ -208,6 +222,7 @@ GROUPS: tuple[Group, ...] = (
     Group("About it", (NAME, DESCRIPTION)),
     WORKLOAD,
     COMPUTE,
+    USAGE,
     TEAM,
     AVAILABILITY,
     DATA,

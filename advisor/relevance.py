@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from advisor.errors import AdvisorError
+from advisor.requirements import Usage
 
 # The answers each derived value is computed from (advisor.rulepack.DERIVED_FIELDS says what each
 # means); the data-set ones are left out: data-set questions are not skipped by relevance.
@@ -33,6 +34,9 @@ ALWAYS = frozenset({"controls"})  # a set of controls, decided for every workloa
 PER_DATASET = frozenset({"storage_service", "storage_class"})
 # Never skipped: they name the workload, or set the usual answers of every other question.
 KEPT = frozenset({"name", "description", "workload.type"})
+# Read by the cost estimate (advisor.cost), not by rules: no decision tests them, yet they change
+# what the design costs. Whether one applies is the question's own skip (advisor.questions).
+ESTIMATED = frozenset(f"usage.{name}" for name in Usage.model_fields)
 
 
 def _answers(rule: Any) -> list[str]:
@@ -103,7 +107,7 @@ class Relevance:
 
     def moot(self, path: str, values: Mapping[str, Any], datasets: Sequence[Mapping[str, Any]]) -> str | None:
         """Why the question of `path` need not be asked, or None to ask it."""
-        if path in KEPT or path in self.gating:
+        if path in KEPT or path in self.gating or path in ESTIMATED:
             return None
         testing = self.by_field.get(path, frozenset())
         if not testing:

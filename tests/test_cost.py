@@ -103,6 +103,42 @@ def test_a_reservation_breaks_even_only_when_the_instance_runs_enough() -> None:
     assert any("does not pay for itself" in note for note in rarely.notes)
 
 
+def test_a_load_balancer_is_paid_every_hour_and_its_capacity_units_are_named_unpriced(
+    snapshot: prices.Snapshot,
+) -> None:
+    result = _evaluate(BURSTY_SERVER, usage__hours_per_month=100)
+    choice = result.decisions["load_balancer"].choice
+    price = snapshot.services.load_balancers.prices[choice]
+    (line,) = _lines(result, "load_balancer")
+    # 730 hours x 0.0225 (Application Load Balancer, us-east-1): paid while it exists, whatever
+    # the instances' hours
+    assert (line.quantity, line.unit_price, line.monthly) == (730, 0.0225, 16.43)
+    assert line.source == "https://aws.amazon.com/elasticloadbalancing/pricing/"
+    assert result.cost is not None
+    assert any(f"{price.words} capacity units" in entry for entry in result.cost.unpriced)
+    assert not any("Load Balancer hours" in entry for entry in result.cost.unpriced)
+    # in every purchase model's total, since it is not compute
+    assert result.cost.by_purchase_model["on_demand"] == pytest.approx(
+        sum(item.monthly for item in result.cost.items), abs=0.01
+    )
+
+
+def test_a_shared_file_system_is_priced_by_the_gb_month(snapshot: prices.Snapshot) -> None:
+    shared = {
+        "version": 1,
+        "name": "shared files",
+        "workload": {"type": "web_app"},
+        "datasets": [{"name": "uploads", "usage": "shared_files", "size_gb": 250}],
+    }
+    result = _evaluate(shared)
+    service = result.datasets[0].decisions["storage_service"].choice
+    assert service in snapshot.services.file_storage.prices
+    (line,) = _lines(result, "dataset:uploads:storage_service")
+    # 250 GB x 0.30 (EFS Standard, us-east-1)
+    assert (line.quantity, line.unit_price, line.monthly) == (250, 0.3, 75.0)
+    assert result.cost is not None and not any("uploads" in entry for entry in result.cost.unpriced)
+
+
 ARCHIVE: dict[str, Any] = {
     "version": 1,
     "name": "archive",
@@ -307,3 +343,147 @@ def test_recommend_shows_what_it_costs_in_text_and_json(tmp_path: Any) -> None:
     cost = json.loads(runner.invoke(main, ["recommend", str(path), "--format", "json"]).output)["cost"]
     assert cost["items"][0]["unit_price"] == 0.0832
     assert set(cost["by_purchase_model"]) == {"on_demand", "savings_plan", "reserved_instances", "spot"}
+
+
+# ---- the cost side by side in `advisor diff` -------------------------------------------------
+
+
+def test_diff_sets_each_sides_cost_and_the_difference_side_by_side(tmp_path: Any) -> None:
+    import json
+
+    import yaml
+    from click.testing import CliRunner
+
+    from advisor.cli import cli as main
+
+    path = tmp_path / "server.yaml"
+    path.write_text(yaml.safe_dump(BURSTY_SERVER))
+    runner = CliRunner()
+    args = ["diff", str(path), str(path), "--set", "usage.instances=6"]
+    done = runner.invoke(main, [*args, "--format", "json"])
+    assert done.exit_code in (0, 1), done.output
+    cost = json.loads(done.stdout)["cost"]
+    a, b = _evaluate(BURSTY_SERVER).cost, _evaluate(BURSTY_SERVER, usage__instances=6).cost
+    assert a is not None and b is not None
+    assert cost["a"]["monthly"] == a.monthly.model_dump() and cost["b"]["monthly"] == b.monthly.model_dump()
+    # three more t3.large On-Demand: 3 x 730 x 0.0832 = 182.21 (the peak of 5 is now below the load)
+    assert cost["difference"]["expected"] == pytest.approx(182.21, abs=0.01)
+    assert cost["difference"]["high"] == round(b.monthly.high - a.monthly.high, 2)
+    assert cost["a"]["unpriced"] == a.unpriced
+    text = runner.invoke(main, args).stdout
+    assert "what it costs (USD a month)" in text
+    assert f"{a.monthly.expected:,.2f}" in text and f"{b.monthly.expected:,.2f}" in text
+    assert "+182.2" in text
+
+
+def test_diff_without_a_cost_on_a_side_says_so() -> None:
+    from advisor.diff import compare, render_text
+    from advisor.terminal import Terminal
+
+    a = _evaluate(BURSTY_SERVER)
+    b = a.model_copy(update={"cost": None})
+    diff = compare(a, b, "a", "b")
+    assert diff.cost.b is None and diff.cost.difference is None
+    assert diff.cost.a is not None and diff.cost.a.monthly == a.cost.monthly  # type: ignore[union-attr]
+    assert "  B         no estimate" in render_text(diff, Terminal(width=100))
+
+
+# ---- the usage questions of `advisor ask` --------------------------------------------------------
+
+
+def test_ask_asks_the_usage_the_estimate_multiplies_and_writes_it(tmp_path: Any) -> None:
+    from tests.test_ask import ask, piped, script, written
+
+    advisor = default_advisor()
+    lines = script(
+        advisor,
+        {
+            "name": "Counted",
+            "workload.needs_os_control": "y",
+            "usage.instances": "4",
+            "usage.peak_instances": "9",
+            "usage.hours_per_month": "365",
+        },
+    )
+    paths = [path for path, _ in lines]
+    assert {"usage.instances", "usage.peak_instances", "usage.hours_per_month"} <= set(paths)
+    result = ask(tmp_path, piped(lines))
+    assert result.exit_code == 0, result.output
+    usage = written(tmp_path / "req.yaml")["usage"]
+    assert (usage["instances"], usage["peak_instances"], usage["hours_per_month"]) == (4, 9, 365)
+
+
+def test_a_static_site_is_asked_no_usage() -> None:
+    from tests.test_ask import script
+
+    paths = [path for path, _ in script(default_advisor(), {"name": "Pages", "workload.type": "static_site"})]
+    assert not [path for path in paths if path.startswith("usage.")]
+
+
+def test_invocations_are_asked_where_a_function_could_run_it() -> None:
+    from tests.test_ask import script
+
+    paths = [
+        path for path, _ in script(default_advisor(), {"name": "Hooks", "workload.type": "event_driven"})
+    ]
+    assert "usage.requests_per_month" in paths and "usage.duration_ms" in paths
+
+
+def test_enter_at_the_peak_question_keeps_it_open() -> None:
+    from advisor.answers import Invalid, parse, spec
+
+    peak = spec("usage.peak_instances")
+    # Enter gives the shown default, the open answer's words: they mean null, not a bad number
+    assert parse(peak, "the same as at the expected load") is None
+    assert parse(peak, "") is None
+    assert parse(peak, "7") == 7
+    with pytest.raises(Invalid):
+        parse(peak, "lots")
+
+
+# ---- staleness against a date given ------------------------------------------------------------
+
+
+def test_prices_over_a_year_old_on_the_date_given_are_warned_about(snapshot: prices.Snapshot) -> None:
+    advisor = default_advisor()
+    profile = advisor.profile(copy.deepcopy(BURSTY_SERVER))
+    used = {"instances", "load_balancers"}
+    newest_used = max(snapshot.groups[name].as_of for name in used)
+    # a year and a day after the newest figure the design rests on: every group it uses is old
+    late = newest_used + datetime.timedelta(days=366)
+    cost = advisor.evaluate_profile(profile, late).cost
+    assert cost is not None
+    for name in sorted(used):
+        seen = snapshot.groups[name].as_of.isoformat()
+        assert any(f"of {name} date from {seen}, more than a year before {late}" in n for n in cost.notes), (
+            name
+        )
+    # the day the newest was seen: only the instances (2023) are old; said once, against the date given
+    cost = advisor.evaluate_profile(profile, newest_used).cost
+    assert cost is not None
+    warned = [note for note in cost.notes if "more than a year before" in note]
+    assert len(warned) == 1 and f"before {newest_used}" in warned[0] and "of instances" in warned[0]
+    # and without a date, only the snapshot's own spread is judged: the same input, the same output
+    plain = advisor.evaluate_profile(profile).cost
+    assert plain is not None and not any(str(late) in note for note in plain.notes)
+    assert advisor.evaluate_profile(profile, late) == advisor.evaluate_profile(profile, late)
+
+
+def test_the_prices_command_warns_on_the_date_given() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from advisor.cli import cli as main
+
+    runner = CliRunner()
+    text = runner.invoke(main, ["prices", "--today", "2026-11-29"])
+    assert text.exit_code == 0, text.output
+    assert "! The prices of instances date from 2023-08-30, more than a year before 2026-11-29" in text.output
+    assert "! The prices of tasks" not in text.output  # 2026-03-10 is within the year
+    data = json.loads(runner.invoke(main, ["prices", "--format", "json", "--today", "2027-06-01"]).output)
+    assert data["today"] == "2027-06-01"
+    assert data["groups"]["tasks"]["over_a_year_old"] is True
+    assert data["groups"]["load_balancers"]["over_a_year_old"] is False
+    assert json.loads(runner.invoke(main, ["prices", "--format", "json"]).output)["warnings"] == []
+    assert runner.invoke(main, ["prices", "--today", "29/11/2026"]).exit_code == 2

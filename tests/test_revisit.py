@@ -146,7 +146,7 @@ def test_progress_counts_the_questions_this_workload_needs(ask, advisor):
     run(Keyboard({"name": ["Site"], "workload.type": ["static_site"]}), questionnaire, review=False)
     assert [p.number for p in seen] == list(range(1, len(seen) + 1))
     assert seen[-1].total == len(seen)  # once the answers are in, the count is exact
-    assert str(seen[0]) == f"About it (part 1 of 8) · question 1 of {seen[0].total}"
+    assert str(seen[0]) == f"About it (part 1 of 9) · question 1 of {seen[0].total}"
     assert seen[2].total > seen[-1].total  # a static site needs fewer questions than a web app
 
 

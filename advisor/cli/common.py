@@ -5,6 +5,7 @@ Command modules import from here, never from `advisor.cli` itself (which imports
 
 from __future__ import annotations
 
+import datetime
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,6 +35,18 @@ set_option = click.option(
     callback=_parse_settings,
     help="Change one answer before evaluating (repeatable): --set workload.traffic=spiky, "
     "--set datasets[0].access=rare. VALUE is read as YAML.",
+)
+
+# A date given, never read from the clock: the same input and options print the same output.
+TODAY_HELP = "Warn about prices seen more than a year before this date (the price snapshot's age)."
+
+
+def _parse_today(ctx: click.Context, param: click.Parameter, value: Any) -> datetime.date | None:
+    return value.date() if value is not None else None
+
+
+today_option = click.option(
+    "--today", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", callback=_parse_today, help=TODAY_HELP
 )
 
 
@@ -69,7 +82,7 @@ def read_document(path: str, settings: Sequence[Setting] = ()) -> Document:
     return apply(document, settings)
 
 
-def evaluate_document(document: Document) -> Result:
+def evaluate_document(document: Document, today: datetime.date | None = None) -> Result:
     from advisor.api import default_advisor
     from advisor.validation import check, with_defaults
 
@@ -77,7 +90,7 @@ def evaluate_document(document: Document) -> Result:
     # defaults only fill answers left out, so they cannot make bad answers good.)
     requirements = check(document)
     advisor = default_advisor()
-    return advisor.evaluate_profile(with_defaults(document, requirements, advisor.pack.type_defaults))
+    return advisor.evaluate_profile(with_defaults(document, requirements, advisor.pack.type_defaults), today)
 
 
 def evaluate_path(path: str, settings: Sequence[Setting] = ()) -> Result:

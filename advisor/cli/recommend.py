@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import sys
 
 import click
 
-from advisor.cli.common import evaluate_document, read_document, set_option
+from advisor.cli.common import evaluate_document, read_document, set_option, today_option
 
 
 @click.command()
@@ -15,6 +16,7 @@ from advisor.cli.common import evaluate_document, read_document, set_option
 @click.option("-o", "--output", metavar="OUT", help="Write to OUT instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @set_option
+@today_option
 @click.option(
     "--sensitivity",
     is_flag=True,
@@ -24,13 +26,20 @@ from advisor.cli.common import evaluate_document, read_document, set_option
     "--detail", is_flag=True, help="Text: every reason, alternative and assumption, not one line each."
 )
 def recommend(
-    file: str, fmt: str, output: str | None, force: bool, settings: tuple, sensitivity: bool, detail: bool
+    file: str,
+    fmt: str,
+    output: str | None,
+    force: bool,
+    settings: tuple,
+    today: datetime.date | None,
+    sensitivity: bool,
+    detail: bool,
 ) -> None:
     """Evaluate a requirements FILE (- for standard input) and print the decisions."""
     from advisor.output import write_text
 
     document = read_document(file, settings)
-    result = evaluate_document(document)
+    result = evaluate_document(document, today)
     if sensitivity:
         from advisor.api import default_advisor
         from advisor.sensitivity import with_sensitivity
