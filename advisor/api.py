@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from advisor import __version__, prices
 from advisor.cost import estimate
 from advisor.decide import Plan, Run, assemble
+from advisor.errors import OrganizationPackError, RulePackError
 from advisor.loading import load_source
 from advisor.prices import Snapshot
 from advisor.result import Result
@@ -17,10 +19,14 @@ from advisor.validation import Profile, validate
 
 
 class Advisor:
-    """A loaded rule pack and its compiled engine; build once, evaluate many times."""
+    """A loaded rule pack and its compiled engine; build once, evaluate many times.
 
-    def __init__(self, rules_dir: Path | None = None):
-        self.pack: RulePack = load(rules_dir)
+    `rules_dir` replaces the built-in pack; `rules` lists organization packs layered on it (§9).
+    """
+
+    def __init__(self, rules_dir: Path | None = None, *, rules: Sequence[Path | str] = ()):
+        self.layers = tuple(Path(layer) for layer in rules)
+        self.pack: RulePack = load(rules_dir, self.layers)
         self.plan = Plan.of(self.pack)
         # Imported here, not at the top: `import advisor` and `advisor --help` work even where
         # durable-rules cannot be loaded, and the CLI can say how to repair it (advisor.install).
@@ -54,6 +60,23 @@ def default_advisor() -> Advisor:
         if _default is None:
             _default = Advisor()
         return _default
+
+
+_layered: dict[tuple[Path, ...], Advisor] = {}
+
+
+def advisor_for(layers: Sequence[Path | str] = ()) -> Advisor:
+    """The built-in advisor, or one with these organization packs layered on it (built once each)."""
+    if not layers:
+        return default_advisor()
+    key = tuple(Path(layer) for layer in layers)
+    with _default_lock:
+        if key not in _layered:
+            try:
+                _layered[key] = Advisor(rules=key)
+            except RulePackError as error:
+                raise OrganizationPackError(str(error), error.problems) from None
+        return _layered[key]
 
 
 def evaluate(source: Any) -> Result:

@@ -264,7 +264,7 @@ class Run:
                 text=item.render(self.pack, "rationale"),
                 answers=answers,
                 facts=self.plan.facts_quoted(self.pack, item.rule),
-                pack="builtin",
+                pack=item.rule.pack,
             )
         return out
 

@@ -15,6 +15,7 @@ import click
 
 from advisor.answer_file import requirements_text
 from advisor.answers import Invalid
+from advisor.cli.common import rules_option
 from advisor.errors import AdvisorError, ExitCode
 from advisor.questionnaire import GoBack, Option, Questionnaire, Start
 from advisor.terminal import safe
@@ -375,7 +376,8 @@ def _memo_renderer(advisor: Any, source: str, document: Any) -> Callable[[Any], 
     is_flag=True,
     help="Numbered choices and typed answers even in a terminal (for screen readers).",
 )
-def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
+@rules_option
+def ask(output: str, start_from: str | None, force: bool, plain: bool, layers: tuple) -> None:
     """Answer questions about a workload, save them as a requirements file, and show the decisions.
 
     In a terminal, pick with the arrow keys and press Esc to go back a question; at the end a
@@ -384,7 +386,7 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
     or a value), a blank line takes the default and < goes back; piped input gets no review.
     Ctrl-C or the end of the input stops without writing anything.
     """
-    from advisor.api import default_advisor
+    from advisor.api import advisor_for
     from advisor.loading import parse_yaml
     from advisor.output import write_atomic
     from advisor.summary import render
@@ -394,7 +396,7 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
         raise click.UsageError("ask saves the answers to a file: give a file name with -o")
     path = Path(output)
     _check_target(path)
-    advisor = default_advisor()
+    advisor = advisor_for(layers)
     start = None
     if start_from is not None:
         start = Start.of(advisor.profile(Path(start_from)), start_from)

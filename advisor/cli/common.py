@@ -37,6 +37,16 @@ set_option = click.option(
 )
 
 
+rules_option = click.option(
+    "--rules",
+    "layers",
+    multiple=True,
+    metavar="DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="An organization rule pack layered on the built-in one (repeatable): its rules join every decision.",
+)
+
+
 def read_stdin() -> bytes:
     """At most MAX_BYTES + 1 bytes of standard input; a closed or failing stream is the user's error."""
     from advisor.errors import InvalidRequirements, Problem
@@ -69,16 +79,16 @@ def read_document(path: str, settings: Sequence[Setting] = ()) -> Document:
     return apply(document, settings)
 
 
-def evaluate_document(document: Document) -> Result:
-    from advisor.api import default_advisor
+def evaluate_document(document: Document, layers: Sequence[Path] = ()) -> Result:
+    from advisor.api import advisor_for
     from advisor.validation import check, with_defaults
 
     # Check before loading the rule pack: a bad file is refused at once. (The workload type's
     # defaults only fill answers left out, so they cannot make bad answers good.)
     requirements = check(document)
-    advisor = default_advisor()
+    advisor = advisor_for(layers)
     return advisor.evaluate_profile(with_defaults(document, requirements, advisor.pack.type_defaults))
 
 
-def evaluate_path(path: str, settings: Sequence[Setting] = ()) -> Result:
-    return evaluate_document(read_document(path, settings))
+def evaluate_path(path: str, settings: Sequence[Setting] = (), layers: Sequence[Path] = ()) -> Result:
+    return evaluate_document(read_document(path, settings), layers)

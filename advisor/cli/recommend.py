@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from advisor.cli.common import evaluate_document, read_document, set_option
+from advisor.cli.common import evaluate_document, read_document, rules_option, set_option
 
 
 @click.command()
@@ -15,6 +15,7 @@ from advisor.cli.common import evaluate_document, read_document, set_option
 @click.option("-o", "--output", metavar="OUT", help="Write to OUT instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @set_option
+@rules_option
 @click.option(
     "--sensitivity",
     is_flag=True,
@@ -24,18 +25,25 @@ from advisor.cli.common import evaluate_document, read_document, set_option
     "--detail", is_flag=True, help="Text: every reason, alternative and assumption, not one line each."
 )
 def recommend(
-    file: str, fmt: str, output: str | None, force: bool, settings: tuple, sensitivity: bool, detail: bool
+    file: str,
+    fmt: str,
+    output: str | None,
+    force: bool,
+    settings: tuple,
+    layers: tuple,
+    sensitivity: bool,
+    detail: bool,
 ) -> None:
     """Evaluate a requirements FILE (- for standard input) and print the decisions."""
     from advisor.output import write_text
 
     document = read_document(file, settings)
-    result = evaluate_document(document)
+    result = evaluate_document(document, layers)
     if sensitivity:
-        from advisor.api import default_advisor
+        from advisor.api import advisor_for
         from advisor.sensitivity import with_sensitivity
 
-        result = with_sensitivity(default_advisor(), document, result)
+        result = with_sensitivity(advisor_for(layers), document, result)
     if fmt == "json":
         text = result.to_json() + "\n"
     else:
