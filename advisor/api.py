@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from advisor import __version__, prices
+from advisor import __version__, overrides, prices
 from advisor.cost import estimate
 from advisor.decide import Plan, Run, assemble
 from advisor.errors import OrganizationPackError, RulePackError
@@ -39,11 +40,14 @@ class Advisor:
         """Validate a requirements input without evaluating it (raises InvalidRequirements)."""
         return validate(load_source(source), self.pack.type_defaults)
 
-    def evaluate(self, source: Any) -> Result:
-        return self.evaluate_profile(self.profile(source))
+    def evaluate(self, source: Any, today: datetime.date | None = None) -> Result:
+        return self.evaluate_profile(self.profile(source), today)
 
-    def evaluate_profile(self, profile: Profile) -> Result:
-        run = Run(self.pack, self.plan, profile)
+    def evaluate_profile(self, profile: Profile, today: datetime.date | None = None) -> Result:
+        """`today` decides which overrides have ended (§9): today's date only when not given."""
+        active = overrides.resolve(profile, self.pack, today)
+        run = Run(self.pack, self.plan, profile, overrides=active.by_key)
+        run.warnings.extend(active.warnings)
         self.engine.run(run, run.first())
         result = assemble(run, __version__)
         result.cost = estimate(result, profile.requirements, self.pack.tables, self.prices)

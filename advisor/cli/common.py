@@ -5,6 +5,7 @@ Command modules import from here, never from `advisor.cli` itself (which imports
 
 from __future__ import annotations
 
+import datetime
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -79,7 +80,24 @@ def read_document(path: str, settings: Sequence[Setting] = ()) -> Document:
     return apply(document, settings)
 
 
-def evaluate_document(document: Document, layers: Sequence[Path] = ()) -> Result:
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date | None:
+    from advisor.memo import memo_date
+
+    return memo_date(value) if value is not None else None
+
+
+date_option = click.option(
+    "--date",
+    "today",
+    metavar="YYYY-MM-DD",
+    callback=_parse_date,
+    help="The day overrides' `until` is compared with (default: today).",
+)
+
+
+def evaluate_document(
+    document: Document, layers: Sequence[Path] = (), today: datetime.date | None = None
+) -> Result:
     from advisor.api import advisor_for
     from advisor.validation import check, with_defaults
 
@@ -87,7 +105,8 @@ def evaluate_document(document: Document, layers: Sequence[Path] = ()) -> Result
     # defaults only fill answers left out, so they cannot make bad answers good.)
     requirements = check(document)
     advisor = advisor_for(layers)
-    return advisor.evaluate_profile(with_defaults(document, requirements, advisor.pack.type_defaults))
+    profile = with_defaults(document, requirements, advisor.pack.type_defaults)
+    return advisor.evaluate_profile(profile, today)
 
 
 def evaluate_path(path: str, settings: Sequence[Setting] = (), layers: Sequence[Path] = ()) -> Result:

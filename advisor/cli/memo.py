@@ -50,7 +50,7 @@ def memo(
 
     document = read_document(file, settings)
     # The memo says under each decision what would change it: that takes one evaluation per change.
-    result = with_sensitivity(advisor_for(layers), document, evaluate_document(document, layers))
+    result = with_sensitivity(advisor_for(layers), document, evaluate_document(document, layers, day))
     source = "standard input" if file == "-" else Path(file).name
     view = memos.build(result, advisor_for(layers).pack, day, source)
     if fmt == "adr":

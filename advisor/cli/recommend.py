@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import sys
 
 import click
 
-from advisor.cli.common import evaluate_document, read_document, rules_option, set_option
+from advisor.cli.common import date_option, evaluate_document, read_document, rules_option, set_option
 
 
 @click.command()
@@ -16,6 +17,7 @@ from advisor.cli.common import evaluate_document, read_document, rules_option, s
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @set_option
 @rules_option
+@date_option
 @click.option(
     "--sensitivity",
     is_flag=True,
@@ -31,6 +33,7 @@ def recommend(
     force: bool,
     settings: tuple,
     layers: tuple,
+    today: datetime.date | None,
     sensitivity: bool,
     detail: bool,
 ) -> None:
@@ -38,7 +41,7 @@ def recommend(
     from advisor.output import write_text
 
     document = read_document(file, settings)
-    result = evaluate_document(document, layers)
+    result = evaluate_document(document, layers, today)
     if sensitivity:
         from advisor.api import advisor_for
         from advisor.sensitivity import with_sensitivity
