@@ -376,8 +376,13 @@ def _memo_renderer(advisor: Any, source: str, document: Any) -> Callable[[Any], 
     is_flag=True,
     help="Numbered choices and typed answers even in a terminal (for screen readers).",
 )
+@click.option(
+    "--override",
+    is_flag=True,
+    help="After the decisions, record the team's own choice for one of them, with its reason.",
+)
 @rules_option
-def ask(output: str, start_from: str | None, force: bool, plain: bool, layers: tuple) -> None:
+def ask(output: str, start_from: str | None, force: bool, plain: bool, override: bool, layers: tuple) -> None:
     """Answer questions about a workload, save them as a requirements file, and show the decisions.
 
     In a terminal, pick with the arrow keys and press Esc to go back a question; at the end a
@@ -430,10 +435,54 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool, layers: t
     result = advisor.evaluate_profile(profile)
     click.echo(err=True)
     click.echo(safe(render(result)), nl=False)
+    if override:
+        recorded = _record_override(asker, advisor, result, text)
+        if recorded is not None:
+            text = recorded
+            document = parse_yaml(text, str(path))
+            result = advisor.evaluate_profile(validate(document, advisor.pack.type_defaults))
+            write_atomic(path, text.encode("utf-8"), force=True)
+            click.echo(safe(f"Recorded the override in {path}."), err=True)
     click.echo(
         safe(f"\nSaved the answers to {path}; edit it and run `advisor recommend {path}` again."), err=True
     )
     _offer_memo(asker, result, path, force, _memo_renderer(advisor, path.name, document))
+
+
+def _record_override(asker: Any, advisor: Any, result: Any, text: str) -> str | None:
+    """The requirements text with one override the user picks (SPEC §9), or None when the input ends."""
+    import yaml
+
+    pack = advisor.pack
+    areas = [a for a in pack.areas if a.kind == "choice" and a.scope == "workload"]
+    try:
+        area_id = asker.choose(
+            "Which decision does the team override?",
+            "The team's choice replaces the advice; the advice stays visible beside it.",
+            [Option(a.id, result.decisions[a.id].choice) for a in areas],
+            areas[0].id,
+            "",
+        )
+        advice = result.decisions[area_id].choice
+        options = [
+            Option(key, option.title)
+            for key, option in pack.area_by_id[area_id].options.items()
+            if key != advice
+        ]
+        choice = asker.choose(
+            f"Which option does the team take for {area_id}?",
+            f"The advice is {advice}.",
+            options,
+            options[0].key,
+            "",
+        )
+        reason = asker.text(
+            "Why?", "The reason is shown beside the advice in every output.", None, str.strip, ""
+        )
+    except EOFError:
+        return None
+    entry = {"overrides": {area_id: {"choice": choice, "reason": reason}}}
+    return text.rstrip("\n") + "\n" + yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=100)
 
 
 def _offer_memo(
