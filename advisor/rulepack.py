@@ -1,4 +1,4 @@
-"""The rule pack under rules/: its file format as pydantic models, loading, and the checks a pack must pass."""
+"""The rule pack under rules/ and organization packs layered on it: the file format as pydantic models, loading, and the checks a pack must pass."""
 
 from __future__ import annotations
 
