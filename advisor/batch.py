@@ -72,8 +72,9 @@ def _hidden(name: str) -> bool:
 
 
 def _folder_items(folder: Path) -> list[Item]:
-    """Every *.yaml and *.yml below folder, skipping hidden files and folders, sorted by path; a
-    folder that cannot be listed is an error item in its place."""
+    """Every *.yaml and *.yml below folder, skipping hidden files and folders and rule packs (a
+    folder holding pack.yaml: rules, not requirements), sorted by path; a folder that cannot be
+    listed is an error item in its place."""
     found: list[tuple[tuple[str, ...], Item]] = []
 
     def unreadable(error: OSError) -> None:
@@ -84,8 +85,10 @@ def _folder_items(folder: Path) -> list[Item]:
         )
 
     for here, folders, files in os.walk(folder, onerror=unreadable):
-        folders[:] = [name for name in folders if not _hidden(name)]
         base = Path(here)
+        folders[:] = [
+            name for name in folders if not _hidden(name) and not (base / name / "pack.yaml").is_file()
+        ]
         for name in files:
             if not _hidden(name) and name.lower().endswith(YAML_SUFFIXES):
                 path = base / name

@@ -201,3 +201,11 @@ def test_rules_list_filters_by_pack() -> None:
     rows = json.loads(result.output)
     assert rows and {row["pack"] for row in rows} == {"acme"}
     assert all(row["line"] for row in rows)
+
+
+def test_batch_on_a_folder_skips_the_rule_packs_in_it() -> None:
+    result = CliRunner().invoke(cli, ["batch", str(ROOT / "examples"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    sources = [json.loads(line)["source"] for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(sources) == len(EXAMPLE_FILES)
+    assert not any("org-pack" in source for source in sources)

@@ -105,8 +105,8 @@ def batch(
 ) -> None:
     """Evaluate many requirements at once and write one JSON line per input.
 
-    PATH is a requirements YAML file, a folder (every *.yaml and *.yml below it, hidden ones
-    skipped, in sorted order), a .jsonl file of one requirements object per line, or - for JSONL
+    PATH is a requirements YAML file, a folder (every *.yaml and *.yml below it, hidden ones and
+    rule packs (folders holding pack.yaml) skipped, in sorted order), a .jsonl file of one requirements object per line, or - for JSONL
     on standard input. Each line is the result of `recommend --format json` with "source" first;
     an input that cannot be evaluated gives {"source": ..., "error": ..., "problems": [...]}
     instead, and the rest go on.
