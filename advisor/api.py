@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from advisor import __version__, prices
+from advisor import __version__, overrides, prices
 from advisor.cost import estimate
 from advisor.decide import Plan, Run, assemble
+from advisor.errors import OrganizationPackError, RulePackError
 from advisor.loading import load_source
 from advisor.prices import Snapshot
 from advisor.result import Result
@@ -18,10 +20,14 @@ from advisor.validation import Profile, validate
 
 
 class Advisor:
-    """A loaded rule pack and its compiled engine; build once, evaluate many times."""
+    """A loaded rule pack and its compiled engine; build once, evaluate many times.
 
-    def __init__(self, rules_dir: Path | None = None):
-        self.pack: RulePack = load(rules_dir)
+    `rules_dir` replaces the built-in pack; `rules` lists organization packs layered on it (§9).
+    """
+
+    def __init__(self, rules_dir: Path | None = None, *, rules: Sequence[Path | str] = ()):
+        self.layers = tuple(Path(layer) for layer in rules)
+        self.pack: RulePack = load(rules_dir, self.layers)
         self.plan = Plan.of(self.pack)
         # Imported here, not at the top: `import advisor` and `advisor --help` work even where
         # durable-rules cannot be loaded, and the CLI can say how to repair it (advisor.install).
@@ -34,12 +40,15 @@ class Advisor:
         """Validate a requirements input without evaluating it (raises InvalidRequirements)."""
         return validate(load_source(source), self.pack.type_defaults)
 
-    def evaluate(self, source: Any) -> Result:
-        return self.evaluate_profile(self.profile(source))
+    def evaluate(self, source: Any, today: datetime.date | None = None) -> Result:
+        return self.evaluate_profile(self.profile(source), today)
 
     def evaluate_profile(self, profile: Profile, today: datetime.date | None = None) -> Result:
-        """`today`, where given, is the date the price snapshot's age is judged against."""
-        run = Run(self.pack, self.plan, profile)
+        """`today` decides which overrides have ended (§9; today's date only when not given) and,
+        where given, is the date the price snapshot's age is judged against."""
+        active = overrides.resolve(profile, self.pack, today)
+        run = Run(self.pack, self.plan, profile, overrides=active.by_key)
+        run.warnings.extend(active.warnings)
         self.engine.run(run, run.first())
         result = assemble(run, __version__)
         result.cost = estimate(result, profile.requirements, self.pack.tables, self.prices, today)
@@ -56,6 +65,23 @@ def default_advisor() -> Advisor:
         if _default is None:
             _default = Advisor()
         return _default
+
+
+_layered: dict[tuple[Path, ...], Advisor] = {}
+
+
+def advisor_for(layers: Sequence[Path | str] = ()) -> Advisor:
+    """The built-in advisor, or one with these organization packs layered on it (built once each)."""
+    if not layers:
+        return default_advisor()
+    key = tuple(Path(layer) for layer in layers)
+    with _default_lock:
+        if key not in _layered:
+            try:
+                _layered[key] = Advisor(rules=key)
+            except RulePackError as error:
+                raise OrganizationPackError(str(error), error.problems) from None
+        return _layered[key]
 
 
 def evaluate(source: Any) -> Result:

@@ -16,7 +16,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -72,8 +72,9 @@ def _hidden(name: str) -> bool:
 
 
 def _folder_items(folder: Path) -> list[Item]:
-    """Every *.yaml and *.yml below folder, skipping hidden files and folders, sorted by path; a
-    folder that cannot be listed is an error item in its place."""
+    """Every *.yaml and *.yml below folder, skipping hidden files and folders and rule packs (a
+    folder holding pack.yaml: rules, not requirements), sorted by path; a folder that cannot be
+    listed is an error item in its place."""
     found: list[tuple[tuple[str, ...], Item]] = []
 
     def unreadable(error: OSError) -> None:
@@ -84,8 +85,10 @@ def _folder_items(folder: Path) -> list[Item]:
         )
 
     for here, folders, files in os.walk(folder, onerror=unreadable):
-        folders[:] = [name for name in folders if not _hidden(name)]
         base = Path(here)
+        folders[:] = [
+            name for name in folders if not _hidden(name) and not (base / name / "pack.yaml").is_file()
+        ]
         for name in files:
             if not _hidden(name) and name.lower().endswith(YAML_SUFFIXES):
                 path = base / name
@@ -301,13 +304,13 @@ def _die_with_parent() -> None:
         pass
 
 
-def _init_worker(rules_dir: str | None) -> None:
+def _init_worker(rules_dir: str | None, layers: tuple[str, ...] = ()) -> None:
     global _worker_advisor
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
     _die_with_parent()
     from advisor.api import Advisor
 
-    _worker_advisor = Advisor(Path(rules_dir) if rules_dir else None)
+    _worker_advisor = Advisor(Path(rules_dir) if rules_dir else None, rules=layers)
 
 
 def _work(chunk: list[Item]) -> list[Outcome]:
@@ -328,17 +331,21 @@ def _chunks(stream: Iterator[Item], size: int) -> Iterator[list[Item]]:
 class _Pool:
     """Forked workers evaluating chunks; a worker that dies (the C core can crash) is replaced."""
 
-    def __init__(self, jobs: int, rules_dir: Path | None):
+    def __init__(self, jobs: int, rules_dir: Path | None, layers: Sequence[Path] = ()):
         import multiprocessing
 
         self.jobs = jobs
         self.rules_dir = str(rules_dir) if rules_dir else None
+        self.layers = tuple(str(layer) for layer in layers)
         self.context = multiprocessing.get_context("fork")
         self.executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self.jobs, mp_context=self.context, initializer=_init_worker, initargs=(self.rules_dir,)
+            self.jobs,
+            mp_context=self.context,
+            initializer=_init_worker,
+            initargs=(self.rules_dir, self.layers),
         )
 
     def submit(self, chunk: list[Item]) -> Future[list[Outcome]]:
@@ -375,8 +382,10 @@ def _submit(pool: _Pool, chunk: list[Item]) -> Future[list[Outcome]]:
         return refused
 
 
-def _parallel(stream: Iterator[Item], jobs: int, rules_dir: Path | None) -> Iterator[Outcome]:
-    pool = _Pool(jobs, rules_dir)
+def _parallel(
+    stream: Iterator[Item], jobs: int, rules_dir: Path | None, layers: Sequence[Path] = ()
+) -> Iterator[Outcome]:
+    pool = _Pool(jobs, rules_dir, layers)
     pending: collections.deque[tuple[list[Item], Future[list[Outcome]]]] = collections.deque()
     try:
         chunks = _chunks(stream, CHUNK)
@@ -412,13 +421,19 @@ def results(
     rules_dir: Path | None = None,
     advisor: Any = None,
     settings: tuple[Setting, ...] = (),
+    layers: Sequence[Path] = (),
 ) -> Iterator[Outcome]:
     """Evaluate every input named by paths, in input order.
 
     jobs: worker processes; 0 picks one per available CPU (at most AUTO_JOBS_MAX) when there are
     enough inputs to pay for starting them (PARALLEL_THRESHOLD), else evaluates here. 1 always
     evaluates in this process. settings: changed in every input before it is evaluated.
+    layers: organization packs layered on the rule pack (§9).
     """
+    if layers and advisor is None and rules_dir is None:
+        from advisor.api import advisor_for
+
+        advisor = advisor_for(layers)  # here, before any worker starts: a bad pack is one error
     stream = items(paths)
     if settings:
         stream = (dataclasses.replace(item, settings=settings) for item in stream)
@@ -431,7 +446,7 @@ def results(
         jobs = min(available_cpus(), AUTO_JOBS_MAX) if len(head) > PARALLEL_THRESHOLD else 1
         stream = _chain(head, stream)
     if jobs > 1:
-        yield from _parallel(stream, jobs, rules_dir)
+        yield from _parallel(stream, jobs, rules_dir, layers)
         return
     if advisor is None:
         from advisor.api import Advisor, default_advisor

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor import operators
+from advisor.requirements import Override
 from advisor.result import (
     Alternative,
     Assumed,
     Control,
     DatasetResult,
     Decision,
+    Overridden,
     Reason,
     Result,
     RulePackInfo,
@@ -144,6 +146,8 @@ class Run:
     decisions: dict[int, dict[str, Decision]] = field(default_factory=dict)
     controls: list[Control] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The team's overrides that apply (advisor.overrides.resolve), by (subject, area).
+    overrides: dict[tuple[int, str], Override] = field(default_factory=dict)
     _roots: dict[int, dict[str, Any]] = field(default_factory=dict)
     _contexts: dict[int, dict[str, Any]] = field(default_factory=dict)
 
@@ -232,6 +236,11 @@ class Run:
             self.controls = _proposals(self.pack, area, fired, reasons)
         else:
             decision = _resolve(self.pack, area, fired, self.profile, self._context(position), reasons)
+            override = self.overrides.get((subject, area.id))
+            if override is not None:  # the team's choice; later areas see it, the advice stays
+                decision = decision.model_copy(
+                    update={"choice": override.choice, "overridden": _overridden(override, decision)}
+                )
             self.choices.setdefault(subject, {})[area.id] = decision.choice
             self.decisions.setdefault(subject, {})[area.id] = decision
         self.position = position + 1
@@ -264,12 +273,17 @@ class Run:
                 text=item.render(self.pack, "rationale"),
                 answers=answers,
                 facts=self.plan.facts_quoted(self.pack, item.rule),
-                pack="builtin",
+                pack=item.rule.pack,
             )
         return out
 
 
 # ---- resolution ---------------------------------------------------------------------------
+
+
+def _overridden(override: Override, decision: Decision) -> Overridden:
+    until = override.until.isoformat() if override.until else None
+    return Overridden(choice=override.choice, reason=override.reason, until=until, advice=decision.choice)
 
 
 def _assumptions(fired: list[_Fired], profile: Profile, answers: dict[str, Any], subject: int) -> list[str]:

@@ -79,3 +79,7 @@ class RulePackError(Exception):
     def __init__(self, message: str, problems: list[str] | None = None):
         super().__init__(message)
         self.problems = problems if problems is not None else [message]
+
+
+class OrganizationPackError(RulePackError, AdvisorError):
+    """An organization pack given with --rules is malformed: the user's input, so exit 2."""

@@ -144,7 +144,8 @@ def sections() -> list[tuple[str, str]]:
     return [
         (found.about.label, found.path)
         for found in walk()
-        if found.owner is Requirements and found.path not in ("version", "name", "description", "datasets")
+        if found.owner is Requirements
+        and found.path not in ("version", "name", "description", "datasets", "overrides")
     ]
 
 

@@ -39,6 +39,7 @@ from advisor.memo_view import (
     Link,
     Memo,
     OptionView,
+    OverriddenView,
     PillarSummary,
     PillarView,
     Reason,
@@ -323,6 +324,19 @@ class _Context:
             else:
                 others.append(option)
         alternatives.sort(key=lambda a: a.ruled_out)
+        overridden = None
+        if decision.overridden is not None:
+            # The team's choice is the outcome; the advice is the first option it was weighed against.
+            advice = self.option(area, decision.overridden.advice)
+            overridden = OverriddenView(
+                advice, plain(decision.overridden.reason), decision.overridden.until or ""
+            )
+            alternatives = [a for a in alternatives if a.option.id != decision.choice]
+            others = [o for o in others if o.id != decision.choice]
+            if decision.overridden.advice != decision.choice:
+                alternatives.insert(
+                    0, AlternativeView(advice, "the advice: " + " ".join(r.text for r in reasons), False)
+                )
 
         applicable = decision.choice != NOT_APPLICABLE
         risks = []
@@ -395,6 +409,7 @@ class _Context:
             confirmation=confirmation,
             confirmation_reference=confirmation_reference,
             would_change=self.changes(area, decision, subject),
+            overridden=overridden,
         )
 
     def changes(self, area: Area, decision: Decision, subject: int | None) -> list[ChangeView] | None:

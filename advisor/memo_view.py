@@ -43,6 +43,15 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class OverriddenView:
+    """The team's override of a decision: the advice it replaces, why, and until when."""
+
+    advice: OptionView
+    reason: str
+    until: str  # YYYY-MM-DD, or "" for no end
+
+
+@dataclass(frozen=True)
 class AlternativeView:
     """An option some rule spoke for or against, and why it lost."""
 
@@ -97,6 +106,7 @@ class DecisionView:
     # What would change this decision: None when not computed (the part is left out), [] when no
     # single answer can change it.
     would_change: list[ChangeView] | None = None
+    overridden: OverriddenView | None = None  # the team took another choice than the advice
 
     @property
     def heading(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import unicodedata
@@ -830,6 +831,29 @@ class Usage(Section):
     ] = Field(200, gt=0, le=900_000)
 
 
+class Override(Section):
+    """A team's own choice for one decision, with its reason (SPEC §9); the advice stays visible."""
+
+    choice: Annotated[
+        str,
+        About("Choice", "Which option does the team take?", "An option id of the overridden area."),
+    ] = Field(min_length=1, max_length=100)
+    reason: Annotated[
+        str,
+        About(
+            "Reason", "Why?", "Why the team takes another choice than the advice: shown beside the advice."
+        ),
+    ] = Field(min_length=1, max_length=2_000)
+    until: Annotated[
+        datetime.date | None,
+        About(
+            "Until",
+            "Until when does it hold?",
+            "After this date the override no longer applies, and a warning says so (optional).",
+        ),
+    ] = None
+
+
 class Requirements(Section):
     """A workload described by its answers; see SPEC section 2."""
 
@@ -944,6 +968,16 @@ class Requirements(Section):
             "invocations and their duration: what the cost estimate multiplies.",
         ),
     ] = Field(default_factory=Usage)
+
+    overrides: Annotated[
+        dict[str, Override],
+        About(
+            "Overrides",
+            "Does the team override any decision?",
+            'The team\'s own choice for a decision, keyed by area or "dataset:NAME:AREA", with a '
+            "required reason and an optional end date; the advice stays visible beside it.",
+        ),
+    ] = Field(default_factory=dict, max_length=50)
 
     @model_validator(mode="before")
     @classmethod

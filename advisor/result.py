@@ -67,6 +67,15 @@ class Change(Out):
     choice: str
 
 
+class Overridden(Out):
+    """The team's choice in place of the advice (SPEC §9); `advice` is what the rules chose."""
+
+    choice: str
+    reason: str
+    until: str | None = Field(description="The last day it applies (YYYY-MM-DD), or null for no end.")
+    advice: str
+
+
 class Decision(Out):
     choice: str
     confidence: Confidence
@@ -90,6 +99,9 @@ class Decision(Out):
         default=None,
         description="Each single-answer change that gives another choice; absent unless asked for.",
     )
+    overridden: Overridden | None = Field(
+        default=None, description="The team's override of this decision; absent when there is none."
+    )
 
     @model_serializer(mode="wrap")
     def _without_unasked(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -97,6 +109,8 @@ class Decision(Out):
         data: dict[str, Any] = handler(self)
         if self.would_change is None:
             data.pop("would_change", None)
+        if self.overridden is None:
+            data.pop("overridden", None)
         return data
 
 

@@ -55,8 +55,8 @@ def rule_files(root: Path) -> list[Path]:
 
 def rule_sources(root: Path) -> list[RuleSource]:
     """Every rule entry of every rule file, in file order, with the line it starts on."""
-    if not (root / "areas.yaml").is_file():
-        raise UnreadablePack(f"{root}: not a rule pack (no areas.yaml)")
+    if not is_pack(root):
+        raise UnreadablePack(f"{root}: not a rule pack (no areas.yaml, no pack.yaml)")
     out: list[RuleSource] = []
     for path in rule_files(root):
         where = str(path.relative_to(root))
@@ -83,14 +83,27 @@ def rule_sources(root: Path) -> list[RuleSource]:
     return out
 
 
-def load_pack(root: Path | None = None) -> RulePack:
-    """The pack at `root` (built-in by default); UnreadablePack, a user's error, when it does not load."""
+def is_pack(root: Path) -> bool:
+    """A whole pack (areas.yaml) or an organization pack layered on the built-in one (pack.yaml)."""
+    return (root / "areas.yaml").is_file() or is_layer(root)
+
+
+def is_layer(root: Path) -> bool:
+    return (root / "pack.yaml").is_file() and not (root / "areas.yaml").is_file()
+
+
+def load_pack(root: Path | None = None, layers: tuple[Path, ...] = ()) -> RulePack:
+    """The pack at `root` (built-in by default), with `layers` on it; an organization pack's folder
+    as `root` is layered on the built-in pack. UnreadablePack, a user's error, when it does not load."""
     from advisor.errors import RulePackError
     from advisor.rulepack import load
 
-    if root is not None and not (root / "areas.yaml").is_file():
-        raise UnreadablePack(f"{root}: not a rule pack (no areas.yaml)")
+    if root is not None and not is_pack(root):
+        raise UnreadablePack(f"{root}: not a rule pack (no areas.yaml, no pack.yaml)")
+    if root is not None and is_layer(root):
+        layers = (root, *layers)
+        root = None
     try:
-        return load(root)
+        return load(root, layers)
     except RulePackError as error:
         raise UnreadablePack(str(error)) from None

@@ -1,10 +1,11 @@
-"""The rule pack under rules/: its file format as pydantic models, loading, and the checks a pack must pass."""
+"""The rule pack under rules/ and organization packs layered on it: the file format as pydantic models, loading, and the checks a pack must pass."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -36,6 +37,7 @@ from advisor.requirements import Dataset, Requirements, WorkloadType
 Confidence = Literal["high", "medium", "low"]
 CONFIDENCE_ORDER = ("low", "medium", "high")
 NOT_APPLICABLE = "not_applicable"
+BUILTIN = "builtin"  # the name of the pack under rules/, in reasons and listings
 DEFAULT_WEIGHTS = {"choose": 10, "favor": 3, "disfavor": -3}
 
 
@@ -522,9 +524,11 @@ class CompiledRule:
     rule: Rule
     area: Area
     index: int
-    path: str  # the file it came from, relative to the pack
+    path: str  # the file it came from: relative to the built-in pack, as given for a layer's
     clauses: list[Clause]  # all must hold
     any_of: list[list[Clause]]  # each group: one of its clauses must hold
+    pack: str = "builtin"  # the pack it came from: builtin, or an organization pack's name
+    root: Path | None = None  # that pack's folder
 
     @property
     def id(self) -> str:
@@ -850,8 +854,11 @@ def _template_env() -> jinja2.Environment:
     return env
 
 
-def load(root: Path | None = None) -> RulePack:
-    """Load and check the pack; every problem found is reported at once, in one RulePackError."""
+def load(root: Path | None = None, layers: Sequence[Path] = ()) -> RulePack:
+    """Load and check the pack and the organization packs layered on it (§9).
+
+    Every problem found is reported at once, in one RulePackError.
+    """
     root = root or default_root()
     from advisor.pack_cache import Reader  # the cold-start cache of the parsed YAML
 
@@ -864,19 +871,8 @@ def load(root: Path | None = None) -> RulePack:
     order = {area_id: index for index, area_id in enumerate(areas)}
 
     facts: dict[str, Fact] = {}
-    for path in sorted((root / "facts").glob("*.yaml")):
-        digest.update(path.read_bytes())
-        where = str(path.relative_to(root))
-        data = read_yaml(path) or {}
-        if not isinstance(data, dict):
-            problems.add(where, "a mapping of fact ids to facts")
-            continue
-        for key, value in data.items():
-            if key in facts:
-                problems.add(f"{where}: {key}", "fact is defined twice")
-            fact = problems.validate(Fact, value, f"{where}: {key}")
-            if fact is not None:
-                facts[key] = fact
+    fact_files: dict[str, str] = {}  # fact id -> the file that defines it, for a layer's clash
+    _read_facts(root, read_yaml, facts, fact_files, problems, digest, str)
 
     tables: dict[str, Any] = {}
     for path in sorted((root / "tables").glob("*.yaml")):
@@ -950,65 +946,153 @@ def load(root: Path | None = None) -> RulePack:
         type_defaults = read_yaml(defaults_path) or {}
         problems.validate(TypeDefaults, type_defaults, "defaults.yaml")
 
-    templates: dict[str, str] = {}
-    rules: list[CompiledRule] = []
-    seen_ids: dict[str, str] = {}
+    state = _RuleFiles(areas, order, facts, problems)
     digest.update((root / "areas.yaml").read_bytes())
-    context = {"facts": facts}
-    for path in sorted(root.glob("*/*.yaml")):
-        if path.parent.name in ("facts", "tables", "prices"):
+    state.read(root, read_yaml, digest, BUILTIN, None)
+    version = areas_file.version
+    for layer in layers:
+        info = _read_layer(layer, facts, fact_files, problems, digest)
+        if info is None:
             continue
-        digest.update(path.read_bytes())
-        where = str(path.relative_to(root))
-        rule_file = problems.validate(RuleFile, read_yaml(path), where)
-        if rule_file is None:
-            continue
-        if rule_file.area not in areas:
-            problems.add(f"{where}: area", f"unknown area {rule_file.area!r}")
-            continue
-        if path.parent.name != rule_file.area:
-            problems.add(
-                f"{where}: area", f"rules of area {rule_file.area!r} belong in rules/{rule_file.area}/"
-            )
-        area = areas[rule_file.area]
-        for number, data in enumerate(rule_file.rules):
-            name = data.get("id") if isinstance(data, dict) else None
-            at = f"{where}: {name if isinstance(name, str) else f'rules[{number}]'}"
-            if isinstance(name, str) and not name.startswith(area.rule_prefix + "."):
-                problems.add(
-                    f"{at}: id", f"rules of {area.id} have ids starting with {area.rule_prefix + '.'!r}"
-                )
-            rule = problems.validate(Rule, data, at, context)
-            if rule is None:
-                continue
-            for rule_id in [rule.id, *rule.aliases]:
-                if rule_id in seen_ids:
-                    problems.add(f"{at}: id", f"{rule_id!r} is already used in {seen_ids[rule_id]}")
-                seen_ids[rule_id] = where
-            if not rule.when.tests():
-                problems.add(f"{at}: when", "a rule needs at least one condition")
-            _check_effect(rule, area, f"{at}: effect", problems)
-            _check_tests(rule.when, area, areas, order, f"{at}: when", problems)
-            clauses = [_clause(test) for test in rule.when.all.values()]
-            groups = [[_clause(test) for test in group] for group in rule.when.any_of]
-            rules.append(CompiledRule(rule, area, len(rules), where, clauses, groups))
-            for key, text in _rule_templates(rule):
-                if _reaches_internals(text):
-                    problems.add(f"{at}: {key}", "a template may not reach for attributes starting with '_'")
-                templates[f"{rule.id}:{key}"] = text
+        state.read(layer, _read_yaml, digest, info.name, info.name + ".")
+        version += f" + {info.name} {info.version}"
     problems.raise_any()
     read_yaml.save()
     return RulePack(
         root,
-        areas_file.version,
+        version,
         list(areas.values()),
         facts,
-        rules,
+        state.rules,
         type_defaults,
         tables,
         digest.hexdigest()[:12],
-        sources=templates,
+        sources=state.templates,
     )
+
+
+class _RuleFiles:
+    """The rules read so far, from the built-in pack and then each layer, and their templates."""
+
+    def __init__(
+        self, areas: dict[str, Area], order: dict[str, int], facts: dict[str, Fact], problems: _Problems
+    ):
+        self.areas, self.order, self.facts, self.problems = areas, order, facts, problems
+        self.rules: list[CompiledRule] = []
+        self.templates: dict[str, str] = {}
+        self.seen_ids: dict[str, str] = {}
+
+    def read(self, root: Path, read_yaml: Any, digest: Any, pack: str, prefix: str | None) -> None:
+        """Read root's `<area>/*.yaml`; a layer's ids start with `prefix` instead of the area's."""
+        areas, problems = self.areas, self.problems
+        context = {"facts": self.facts}
+        for path in sorted(root.glob("*/*.yaml")):
+            if path.parent.name in ("facts", "tables", "prices"):
+                continue
+            digest.update(path.read_bytes())
+            # A layer's files are named as the user gave its folder: a clash names both packs.
+            where = str(path.relative_to(root)) if prefix is None else str(path)
+            rule_file = problems.validate(RuleFile, read_yaml(path), where)
+            if rule_file is None:
+                continue
+            if rule_file.area not in areas:
+                problems.add(f"{where}: area", f"unknown area {rule_file.area!r}")
+                continue
+            if path.parent.name != rule_file.area:
+                problems.add(
+                    f"{where}: area",
+                    f"rules of area {rule_file.area!r} belong in {'' if prefix else 'rules/'}{rule_file.area}/",
+                )
+            area = areas[rule_file.area]
+            for number, data in enumerate(rule_file.rules):
+                name = data.get("id") if isinstance(data, dict) else None
+                at = f"{where}: {name if isinstance(name, str) else f'rules[{number}]'}"
+                wanted = prefix or area.rule_prefix + "."
+                if isinstance(name, str) and not name.startswith(wanted):
+                    whose = f"pack {pack}" if prefix else f"rules of {area.id}"
+                    problems.add(f"{at}: id", f"{whose} have ids starting with {wanted!r}")
+                rule = problems.validate(Rule, data, at, context)
+                if rule is None:
+                    continue
+                for rule_id in [rule.id, *rule.aliases]:
+                    if rule_id in self.seen_ids:
+                        problems.add(f"{at}: id", f"{rule_id!r} is already used in {self.seen_ids[rule_id]}")
+                    self.seen_ids[rule_id] = where
+                if not rule.when.tests():
+                    problems.add(f"{at}: when", "a rule needs at least one condition")
+                _check_effect(rule, area, f"{at}: effect", problems)
+                _check_tests(rule.when, area, areas, self.order, f"{at}: when", problems)
+                clauses = [_clause(test) for test in rule.when.all.values()]
+                groups = [[_clause(test) for test in group] for group in rule.when.any_of]
+                compiled = CompiledRule(rule, area, len(self.rules), where, clauses, groups, pack, root)
+                self.rules.append(compiled)
+                for key, text in _rule_templates(rule):
+                    if _reaches_internals(text):
+                        problems.add(
+                            f"{at}: {key}", "a template may not reach for attributes starting with '_'"
+                        )
+                    self.templates[f"{rule.id}:{key}"] = text
+
+
+def _read_facts(
+    root: Path,
+    read_yaml: Any,
+    facts: dict[str, Fact],
+    origin: dict[str, str],
+    problems: _Problems,
+    digest: Any,
+    name: Any,
+) -> None:
+    """Add the facts of root/facts/*.yaml; a fact id already defined is a problem naming both files."""
+    for path in sorted((root / "facts").glob("*.yaml")):
+        digest.update(path.read_bytes())
+        where = name(path.relative_to(root))
+        data = read_yaml(path) or {}
+        if not isinstance(data, dict):
+            problems.add(where, "a mapping of fact ids to facts")
+            continue
+        for key, value in data.items():
+            if key in facts:
+                first = origin.get(key)
+                problems.add(
+                    f"{where}: {key}",
+                    f"fact is already defined in {first}" if first else "fact is defined twice",
+                )
+            fact = problems.validate(Fact, value, f"{where}: {key}")
+            if fact is not None:
+                facts[key] = fact
+                origin.setdefault(key, where)
+
+
+class PackFile(Strict):
+    """pack.yaml: what an organization pack is called; its rule ids start with `<name>.`."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=40)
+    description: str = Field(min_length=1, max_length=500)
+    version: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.+-]*$", max_length=40)
+
+    @field_validator("name")
+    @classmethod
+    def _not_builtin(cls, name: str) -> str:
+        if name == BUILTIN:
+            raise ValueError(f"{BUILTIN!r} is the name of the built-in pack")
+        return name
+
+
+def _read_layer(
+    root: Path, facts: dict[str, Fact], fact_files: dict[str, str], problems: _Problems, digest: Any
+) -> PackFile | None:
+    """Read a layer's pack.yaml and add its facts; None (with a problem recorded) when unreadable."""
+    manifest = root / "pack.yaml"
+    if not manifest.is_file():
+        problems.add(str(manifest), "a rule pack folder needs pack.yaml (name, description, version)")
+        return None
+    digest.update(manifest.read_bytes())
+    info = problems.validate(PackFile, _read_yaml(manifest), str(manifest))
+    if info is None:
+        return None
+    _read_facts(root, _read_yaml, facts, fact_files, problems, digest, lambda rel: str(root / rel))
+    return cast(PackFile, info)
 
 
 def _check_tests(

@@ -19,7 +19,8 @@ class UnknownRule(AdvisorError):
 
 
 def _lines(pack: RulePack) -> dict[str, int]:
-    return {s.id: s.line for s in rule_sources(pack.root) if isinstance(s.id, str)}
+    roots = dict.fromkeys([pack.root, *(rule.root for rule in pack.rules if rule.root is not None)])
+    return {s.id: s.line for root in roots for s in rule_sources(root) if isinstance(s.id, str)}
 
 
 def _effect(rule: CompiledRule) -> str:
@@ -39,14 +40,26 @@ def _weight(rule: CompiledRule) -> int | float | None:
     return int(effect.score) if effect.score == int(effect.score) else effect.score
 
 
-def entries(pack: RulePack, area: str | None = None) -> list[dict[str, Any]]:
-    """Every rule (of one area), in the pack's order, as data: `rules list --format json`."""
+def _listed(pack: RulePack, area: str | None, pack_name: str | None) -> list[CompiledRule]:
     if area is not None and area not in pack.area_by_id:
         raise UnknownRule(f"--area: unknown area {area!r}; known: {', '.join(pack.area_by_id)}")
+    names = list(dict.fromkeys(rule.pack for rule in pack.rules))
+    if pack_name is not None and pack_name not in names:
+        raise UnknownRule(f"--pack: unknown pack {pack_name!r}; loaded: {', '.join(names)}")
+    return [
+        rule
+        for rule in pack.rules
+        if (area is None or rule.area.id == area) and (pack_name is None or rule.pack == pack_name)
+    ]
+
+
+def entries(pack: RulePack, area: str | None = None, pack_name: str | None = None) -> list[dict[str, Any]]:
+    """Every rule (of one area, of one pack), in the pack's order, as data: `rules list --format json`."""
     lines = _lines(pack)
     return [
         {
             "id": rule.id,
+            "pack": rule.pack,
             "area": rule.area.id,
             "effect": rule.rule.effect.verb,
             "option": rule.rule.effect.option,
@@ -56,18 +69,19 @@ def entries(pack: RulePack, area: str | None = None) -> list[dict[str, Any]]:
             "file": rule.path,
             "line": lines.get(rule.id),
         }
-        for rule in pack.rules
-        if area is None or rule.area.id == area
+        for rule in _listed(pack, area, pack_name)
     ]
 
 
-def list_text(pack: RulePack, area: str | None = None, fmt: str = "text") -> str:
-    rows = entries(pack, area)
+def list_text(
+    pack: RulePack, area: str | None = None, fmt: str = "text", pack_name: str | None = None
+) -> str:
+    rows = entries(pack, area, pack_name)
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     width = max((len(row["id"]) for row in rows), default=0)
     out = []
-    for rule, row in zip([r for r in pack.rules if area is None or r.area.id == area], rows, strict=True):
+    for rule, row in zip(_listed(pack, area, pack_name), rows, strict=True):
         out.append(f"{plain(row['id']):<{width}}  {plain(_effect(rule)):<28}  {plain(row['title'])}")
     return "\n".join(out) + ("\n" if out else "")
 

@@ -71,15 +71,22 @@ def _check(result: Any, rule_id: str, kind: str, expect: dict[str, Any]) -> list
 
 
 def run(root: Path | None = None) -> Report:
-    """Evaluate every `fires` and `quiet` scenario of every rule of the pack at `root`."""
+    """Evaluate every `fires` and `quiet` scenario of every rule of the pack at `root`.
+
+    An organization pack (pack.yaml) runs layered on the built-in pack, and only its own rules'
+    examples run.
+    """
     from advisor.api import Advisor
-    from advisor.rule_sources import load_pack
+    from advisor.rule_sources import is_layer, load_pack
 
     load_pack(root)  # a pack that does not load is the user's error (exit 2), told as such
-    advisor = Advisor(root)
+    layered = root is not None and is_layer(root)
+    advisor = Advisor(rules=[root]) if layered and root is not None else Advisor(root)
     failures: list[Failure] = []
     count = 0
     for rule in advisor.pack.rules:
+        if layered and rule.root != root:
+            continue
         for kind in ("fires", "quiet"):
             for number, example in enumerate(getattr(rule.rule.examples, kind), 1):
                 count += 1

@@ -22,7 +22,15 @@ from pydantic import BaseModel
 from advisor.about import About
 from advisor.errors import RulePackError
 from advisor.requirements import Dataset, Requirements
-from advisor.rule_sources import RuleSource, UnreadablePack, read_yaml, rule_files, rule_sources
+from advisor.rule_sources import (
+    RuleSource,
+    UnreadablePack,
+    is_layer,
+    load_pack,
+    read_yaml,
+    rule_files,
+    rule_sources,
+)
 from advisor.rulepack import (
     DERIVED_FIELDS,
     NOT_APPLICABLE,
@@ -75,6 +83,8 @@ def lint(root: Path | None = None, today: datetime.date | None = None) -> list[F
     """
     root = root or default_root()
     today = today or datetime.date.today()
+    if is_layer(root):
+        return _layer_findings(root, today)
     sources = rule_sources(root)
     findings = _id_findings(root, sources)
     try:
@@ -89,6 +99,37 @@ def lint(root: Path | None = None, today: datetime.date | None = None) -> list[F
     findings += _overlaps(pack, lines)
     findings += _fact_findings(root, pack, today)
     findings += _table_findings(pack)
+    return sorted(findings, key=_order)
+
+
+def _layer_findings(root: Path, today: datetime.date) -> list[Finding]:
+    """An organization pack, layered on the built-in one: the findings about its own rules and facts.
+
+    The loader already refuses its malformed, clashing or unprefixed ids (exit 2, naming them).
+    """
+    pack = load_pack(root)
+    lines = {s.id: f"{root / s.path}:{s.line}" for s in rule_sources(root) if isinstance(s.id, str)}
+    own = tuple(f"{root / s.path}:" for s in rule_sources(root))
+    findings = [f for f in _never_fires(pack, lines) + _overlaps(pack, lines) if f.where.startswith(own)]
+    corpus = "\n".join(path.read_text(encoding="utf-8") for path in rule_files(root))
+    used = {name for match in FACT_NAME.finditer(corpus) for name in match.groups() if name}
+    year_ago = today.replace(
+        year=today.year - 1, day=28 if (today.month, today.day) == (2, 29) else today.day
+    )
+    for key, where in _fact_files(root).items():
+        fact = pack.facts[key]
+        at = str(root / where)
+        if key not in used:
+            findings.append(Finding(at, "unused-fact", key, "no rule of the pack quotes it"))
+        if fact.as_of < year_ago:
+            findings.append(
+                Finding(
+                    at,
+                    "stale-fact",
+                    key,
+                    f"checked {fact.as_of}, over a year before {today}: check it against {fact.source}",
+                )
+            )
     return sorted(findings, key=_order)
 
 

@@ -23,6 +23,8 @@ def _row(label: str, decision: Decision, widths: tuple[int, int], term: Terminal
     head = f"{label:<{label_width}} {decision.choice:<{choice_width}} {decision.confidence:<6} "
     room = term.width - len(head)
     why = decision.rationale[0] if decision.rationale else ""
+    if decision.overridden is not None:  # the advice first: the reason is what gets shortened
+        why = f"team's choice; advice: {decision.overridden.advice}; {decision.overridden.reason}"
     why = textwrap.shorten(safe(why), room, placeholder="…") if room >= 12 and why else ""
     styled = (
         f"{label:<{label_width}} "
@@ -31,6 +33,13 @@ def _row(label: str, decision: Decision, widths: tuple[int, int], term: Terminal
         + term.style(f"{decision.confidence:<6}", _CONFIDENCE_STYLE[decision.confidence])
     )
     return (styled + " " + term.style(why, "dim")).rstrip() if why else styled.rstrip()
+
+
+def _overridden(decision: Decision) -> str:
+    override = decision.overridden
+    assert override is not None
+    until = f" (until {override.until})" if override.until else ""
+    return f"overridden by the team{until}: {override.reason} — the advice would be {override.advice}"
 
 
 def _changes(decision: Decision, term: Terminal, indent: str) -> list[str]:
@@ -46,6 +55,8 @@ def _changes(decision: Decision, term: Terminal, indent: str) -> list[str]:
 def _detail(label: str, decision: Decision, term: Terminal, indent: str) -> list[str]:
     head = f"{label}: {decision.choice} (confidence {decision.confidence})"
     out = [term.style(line, "bold") for line in term.wrap(head, indent[:-2], indent)]
+    if decision.overridden is not None:
+        out += term.wrap(_overridden(decision), indent + "! ", indent + "  ")
     for reason in decision.rationale:
         out += term.wrap(reason, indent + "- ", indent + "  ")
     for key, value in decision.details.items():

@@ -6,6 +6,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,9 +25,13 @@ class Profile:
     requirements: Requirements
     defaulted: frozenset[str]  # dotted paths of answers taken from a default
     type_defaults: frozenset[str]  # those among them that came from the workload type's defaults
+    document: Document | None = dataclass_field(
+        default=None, compare=False
+    )  # its source and lines, for errors
 
     def answers(self) -> dict[str, Any]:
-        return self.requirements.model_dump(mode="json")
+        # Overrides are no answers: rules never test them, and the decisions apply them (decide.py).
+        return self.requirements.model_dump(mode="json", exclude={"overrides"})
 
 
 def _hint(word: Any, choices: list[str]) -> str:
@@ -157,7 +162,7 @@ def with_defaults(
     explicit = _explicit_paths(data)
     leaves = fields.leaf_paths(requirements.model_dump(mode="json"))
     defaulted = frozenset(path for path in leaves if path not in explicit and path != "description")
-    return Profile(requirements, defaulted, frozenset(applied))
+    return Profile(requirements, defaulted, frozenset(applied), document)
 
 
 def validate(document: Document, type_defaults: Mapping[str, Mapping[str, Any]]) -> Profile:

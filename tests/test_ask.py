@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -529,3 +530,31 @@ def test_the_memo_offered_is_the_one_advisor_memo_renders(advisor, tmp_path, mon
     memo = CliRunner().invoke(cli, ["memo", str(tmp_path / "req.yaml")])
     assert memo.exit_code == 0, memo.output
     assert (tmp_path / "req-memo.md").read_text(encoding="utf-8") == memo.stdout
+
+
+# ---- recording an override ----------------------------------------------------------------------
+
+
+def test_ask_records_an_override_with_its_reason(advisor, tmp_path):
+    lines = piped(script(advisor, {"name": "Override me"}))
+    # Pick the decision by name, the option by name, then the reason; then no memo.
+    result = ask(
+        tmp_path, lines + "purchase_option\nspot\nThe finance team buys Spot only\nn\n", "--override"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Which decision does the team override?" in asked(result)
+    saved = written(tmp_path / "req.yaml")
+    assert saved["overrides"] == {
+        "purchase_option": {"choice": "spot", "reason": "The finance team buys Spot only"}
+    }
+    decided = CliRunner().invoke(cli, ["recommend", str(tmp_path / "req.yaml"), "--format", "json"])
+    assert decided.exit_code == 0, decided.output
+    overridden = json.loads(decided.stdout)["decisions"]["purchase_option"]["overridden"]
+    assert overridden["choice"] == "spot" and overridden["advice"] != "spot"
+
+
+def test_without_override_ask_asks_no_override(advisor, tmp_path):
+    result = ask(tmp_path, piped(script(advisor, {"name": "Plain"})))
+    assert result.exit_code == 0, result.output
+    assert "Which decision does the team override?" not in asked(result)
+    assert "overrides" not in written(tmp_path / "req.yaml")

@@ -304,9 +304,9 @@ def test_automatic_jobs_start_workers_only_for_many_inputs(monkeypatch, fleet):
     started = []
     real = batch._parallel
 
-    def spy(stream, jobs, rules_dir):
+    def spy(stream, jobs, rules_dir, *layers):
         started.append(jobs)
-        return real(stream, jobs, rules_dir)
+        return real(stream, jobs, rules_dir, *layers)
 
     monkeypatch.setattr(batch, "_parallel", spy)
     monkeypatch.setattr(batch, "available_cpus", lambda: 2)

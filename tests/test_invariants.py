@@ -125,6 +125,8 @@ SPECIAL: dict[str, st.SearchStrategy[Any]] = {
     "data_residency": _residencies(),
     "encryption_at_rest": st.none() | st.booleans(),
     "peak_instances": st.none() | st.integers(1, 100_000),
+    # No answer: a team's choice in place of the advice, tested in tests/test_overrides.py.
+    "overrides": st.just({}),
 }
 
 

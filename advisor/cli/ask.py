@@ -15,6 +15,7 @@ import click
 
 from advisor.answer_file import requirements_text
 from advisor.answers import Invalid
+from advisor.cli.common import rules_option
 from advisor.errors import AdvisorError, ExitCode
 from advisor.questionnaire import GoBack, Option, Questionnaire, Start
 from advisor.terminal import safe
@@ -375,7 +376,13 @@ def _memo_renderer(advisor: Any, source: str, document: Any) -> Callable[[Any], 
     is_flag=True,
     help="Numbered choices and typed answers even in a terminal (for screen readers).",
 )
-def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
+@click.option(
+    "--override",
+    is_flag=True,
+    help="After the decisions, record the team's own choice for one of them, with its reason.",
+)
+@rules_option
+def ask(output: str, start_from: str | None, force: bool, plain: bool, override: bool, layers: tuple) -> None:
     """Answer questions about a workload, save them as a requirements file, and show the decisions.
 
     In a terminal, pick with the arrow keys and press Esc to go back a question; at the end a
@@ -384,7 +391,7 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
     or a value), a blank line takes the default and < goes back; piped input gets no review.
     Ctrl-C or the end of the input stops without writing anything.
     """
-    from advisor.api import default_advisor
+    from advisor.api import advisor_for
     from advisor.loading import parse_yaml
     from advisor.output import write_atomic
     from advisor.summary import render
@@ -394,7 +401,7 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
         raise click.UsageError("ask saves the answers to a file: give a file name with -o")
     path = Path(output)
     _check_target(path)
-    advisor = default_advisor()
+    advisor = advisor_for(layers)
     start = None
     if start_from is not None:
         start = Start.of(advisor.profile(Path(start_from)), start_from)
@@ -428,10 +435,54 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool) -> None:
     result = advisor.evaluate_profile(profile)
     click.echo(err=True)
     click.echo(safe(render(result)), nl=False)
+    if override:
+        recorded = _record_override(asker, advisor, result, text)
+        if recorded is not None:
+            text = recorded
+            document = parse_yaml(text, str(path))
+            result = advisor.evaluate_profile(validate(document, advisor.pack.type_defaults))
+            write_atomic(path, text.encode("utf-8"), force=True)
+            click.echo(safe(f"Recorded the override in {path}."), err=True)
     click.echo(
         safe(f"\nSaved the answers to {path}; edit it and run `advisor recommend {path}` again."), err=True
     )
     _offer_memo(asker, result, path, force, _memo_renderer(advisor, path.name, document))
+
+
+def _record_override(asker: Any, advisor: Any, result: Any, text: str) -> str | None:
+    """The requirements text with one override the user picks (SPEC §9), or None when the input ends."""
+    import yaml
+
+    pack = advisor.pack
+    areas = [a for a in pack.areas if a.kind == "choice" and a.scope == "workload"]
+    try:
+        area_id = asker.choose(
+            "Which decision does the team override?",
+            "The team's choice replaces the advice; the advice stays visible beside it.",
+            [Option(a.id, result.decisions[a.id].choice) for a in areas],
+            areas[0].id,
+            "",
+        )
+        advice = result.decisions[area_id].choice
+        options = [
+            Option(key, option.title)
+            for key, option in pack.area_by_id[area_id].options.items()
+            if key != advice
+        ]
+        choice = asker.choose(
+            f"Which option does the team take for {area_id}?",
+            f"The advice is {advice}.",
+            options,
+            options[0].key,
+            "",
+        )
+        reason = asker.text(
+            "Why?", "The reason is shown beside the advice in every output.", None, str.strip, ""
+        )
+    except EOFError:
+        return None
+    entry = {"overrides": {area_id: {"choice": choice, "reason": reason}}}
+    return text.rstrip("\n") + "\n" + yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=100)
 
 
 def _offer_memo(

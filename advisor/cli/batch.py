@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from advisor.cli.common import set_option
+from advisor.cli.common import rules_option, set_option
 from advisor.errors import ExitCode
 
 
@@ -99,11 +99,14 @@ _ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasat
     help="Worker processes; 0 = one per CPU (at most 8) when there are enough inputs to pay for starting them.",
 )
 @set_option
-def batch(paths: tuple[str, ...], output: str | None, force: bool, jobs: int, settings: tuple) -> None:
+@rules_option
+def batch(
+    paths: tuple[str, ...], output: str | None, force: bool, jobs: int, settings: tuple, layers: tuple
+) -> None:
     """Evaluate many requirements at once and write one JSON line per input.
 
-    PATH is a requirements YAML file, a folder (every *.yaml and *.yml below it, hidden ones
-    skipped, in sorted order), a .jsonl file of one requirements object per line, or - for JSONL
+    PATH is a requirements YAML file, a folder (every *.yaml and *.yml below it, hidden ones and
+    rule packs (folders holding pack.yaml) skipped, in sorted order), a .jsonl file of one requirements object per line, or - for JSONL
     on standard input. Each line is the result of `recommend --format json` with "source" first;
     an input that cannot be evaluated gives {"source": ..., "error": ..., "problems": [...]}
     instead, and the rest go on.
@@ -133,7 +136,7 @@ def batch(paths: tuple[str, ...], output: str | None, force: bool, jobs: int, se
         else:
             write = _stdout_bytes()
             encode = _for_terminal
-        for outcome in batch_lib.results(paths, jobs=jobs, settings=settings):
+        for outcome in batch_lib.results(paths, jobs=jobs, settings=settings, layers=layers):
             write(encode(outcome.line))
             counts[outcome.status] += 1
             if outcome.status != batch_lib.OK and len(failures) <= FAILED_NAMED:

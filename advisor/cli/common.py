@@ -37,16 +37,13 @@ set_option = click.option(
     "--set datasets[0].access=rare. VALUE is read as YAML.",
 )
 
-# A date given, never read from the clock: the same input and options print the same output.
-TODAY_HELP = "Warn about prices seen more than a year before this date (the price snapshot's age)."
-
-
-def _parse_today(ctx: click.Context, param: click.Parameter, value: Any) -> datetime.date | None:
-    return value.date() if value is not None else None
-
-
-today_option = click.option(
-    "--today", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", callback=_parse_today, help=TODAY_HELP
+rules_option = click.option(
+    "--rules",
+    "layers",
+    multiple=True,
+    metavar="DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="An organization rule pack layered on the built-in one (repeatable): its rules join every decision.",
 )
 
 
@@ -82,16 +79,41 @@ def read_document(path: str, settings: Sequence[Setting] = ()) -> Document:
     return apply(document, settings)
 
 
-def evaluate_document(document: Document, today: datetime.date | None = None) -> Result:
-    from advisor.api import default_advisor
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date | None:
+    from advisor.memo import memo_date
+
+    return memo_date(value) if value is not None else None
+
+
+# One day the whole run is judged on: which overrides have ended (today's date when not given) and
+# which prices are over a year old (checked only when given, so output never depends on the clock).
+date_option = click.option(
+    "--date",
+    "--today",
+    "today",
+    metavar="YYYY-MM-DD",
+    callback=_parse_date,
+    help="The day the run is judged on: overrides whose `until` has passed stop applying (default: "
+    "today), and prices seen more than a year before it are flagged.",
+)
+
+
+today_option = date_option  # `advisor prices --today`: the same day, parsed the same way
+
+
+def evaluate_document(
+    document: Document, layers: Sequence[Path] = (), today: datetime.date | None = None
+) -> Result:
+    from advisor.api import advisor_for
     from advisor.validation import check, with_defaults
 
     # Check before loading the rule pack: a bad file is refused at once. (The workload type's
     # defaults only fill answers left out, so they cannot make bad answers good.)
     requirements = check(document)
-    advisor = default_advisor()
-    return advisor.evaluate_profile(with_defaults(document, requirements, advisor.pack.type_defaults), today)
+    advisor = advisor_for(layers)
+    profile = with_defaults(document, requirements, advisor.pack.type_defaults)
+    return advisor.evaluate_profile(profile, today)
 
 
-def evaluate_path(path: str, settings: Sequence[Setting] = ()) -> Result:
-    return evaluate_document(read_document(path, settings))
+def evaluate_path(path: str, settings: Sequence[Setting] = (), layers: Sequence[Path] = ()) -> Result:
+    return evaluate_document(read_document(path, settings), layers)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from advisor.cli.common import evaluate_document, read_document, set_option
+from advisor.cli.common import evaluate_document, read_document, rules_option, set_option
 
 
 @click.command()
@@ -16,7 +16,8 @@ from advisor.cli.common import evaluate_document, read_document, set_option
 @click.option("-o", "--output", metavar="OUT", help="Write to OUT instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @set_option
-def diff(a: str, b: str, fmt: str, output: str | None, force: bool, settings: tuple) -> None:
+@rules_option
+def diff(a: str, b: str, fmt: str, output: str | None, force: bool, settings: tuple, layers: tuple) -> None:
     """Compare two requirements files: the answers and decisions that differ, controls and warnings.
 
     --set applies to B only, so `advisor diff FILE FILE --set PATH=VALUE` asks "what if".
@@ -27,8 +28,8 @@ def diff(a: str, b: str, fmt: str, output: str | None, force: bool, settings: tu
     from advisor.output import write_text
     from advisor.terminal import detect
 
-    left = evaluate_document(read_document(a))
-    right = evaluate_document(read_document(b, settings))
+    left = evaluate_document(read_document(a), layers)
+    right = evaluate_document(read_document(b, settings), layers)
     compared = diffing.compare(
         left, right, "standard input" if a == "-" else a, "standard input" if b == "-" else b
     )

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from advisor.cli.common import read_document, set_option
+from advisor.cli.common import read_document, rules_option, set_option
 
 
 @click.command()
@@ -16,8 +16,9 @@ from advisor.cli.common import read_document, set_option
 @click.option("-o", "--output", metavar="OUT", help="Write to OUT instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @set_option
+@rules_option
 def explain(
-    file: str, target: str | None, fmt: str, output: str | None, force: bool, settings: tuple
+    file: str, target: str | None, fmt: str, output: str | None, force: bool, settings: tuple, layers: tuple
 ) -> None:
     """Explain a decision of a requirements FILE: scores, rules, answers, facts and what would change it.
 
@@ -25,11 +26,11 @@ def explain(
     decision is explained.
     """
     from advisor import explain as explaining
-    from advisor.api import default_advisor
+    from advisor.api import advisor_for
     from advisor.output import write_text
     from advisor.terminal import detect
 
-    explanation = explaining.explain(default_advisor(), read_document(file, settings), target)
+    explanation = explaining.explain(advisor_for(layers), read_document(file, settings), target)
     if fmt == "json":
         text = explanation.model_dump_json(indent=2) + "\n"
     else:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from advisor.cli.common import evaluate_document, read_document, set_option
+from advisor.cli.common import evaluate_document, read_document, rules_option, set_option
 from advisor.memo import DEFAULT_ADR_FOLDER, FORMATS
 
 
@@ -34,10 +34,13 @@ from advisor.memo import DEFAULT_ADR_FOLDER, FORMATS
 )
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @set_option
-def memo(file: str, fmt: str, output: str | None, date: str | None, force: bool, settings: tuple) -> None:
+@rules_option
+def memo(
+    file: str, fmt: str, output: str | None, date: str | None, force: bool, settings: tuple, layers: tuple
+) -> None:
     """Render the justified design memo for a requirements FILE (- for standard input)."""
     from advisor import memo as memos
-    from advisor.api import default_advisor
+    from advisor.api import advisor_for
     from advisor.output import write_folder, write_text
 
     day = memos.memo_date(date)  # a bad --date or -o fails before any work is done
@@ -49,9 +52,9 @@ def memo(file: str, fmt: str, output: str | None, date: str | None, force: bool,
 
     document = read_document(file, settings)
     # The memo says under each decision what would change it: that takes one evaluation per change.
-    result = with_sensitivity(default_advisor(), document, evaluate_document(document))
+    result = with_sensitivity(advisor_for(layers), document, evaluate_document(document, layers, day))
     source = "standard input" if file == "-" else Path(file).name
-    view = memos.build(result, default_advisor().pack, day, source)
+    view = memos.build(result, advisor_for(layers).pack, day, source)
     if fmt == "adr":
         folder = Path(output or DEFAULT_ADR_FOLDER)
         written = write_folder(folder, memos.render_adr(view), force, memos.earlier_records(folder))

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from advisor.cli.common import evaluate_document, read_document, set_option, today_option
+from advisor.cli.common import date_option, evaluate_document, read_document, rules_option, set_option
 
 
 @click.command()
@@ -16,7 +16,8 @@ from advisor.cli.common import evaluate_document, read_document, set_option, tod
 @click.option("-o", "--output", metavar="OUT", help="Write to OUT instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @set_option
-@today_option
+@rules_option
+@date_option
 @click.option(
     "--sensitivity",
     is_flag=True,
@@ -31,6 +32,7 @@ def recommend(
     output: str | None,
     force: bool,
     settings: tuple,
+    layers: tuple,
     today: datetime.date | None,
     sensitivity: bool,
     detail: bool,
@@ -39,12 +41,12 @@ def recommend(
     from advisor.output import write_text
 
     document = read_document(file, settings)
-    result = evaluate_document(document, today)
+    result = evaluate_document(document, layers, today)
     if sensitivity:
-        from advisor.api import default_advisor
+        from advisor.api import advisor_for
         from advisor.sensitivity import with_sensitivity
 
-        result = with_sensitivity(default_advisor(), document, result)
+        result = with_sensitivity(advisor_for(layers), document, result)
     if fmt == "json":
         text = result.to_json() + "\n"
     else:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from advisor.cli.common import rules_option
 from advisor.errors import ExitCode
 
 # SPEC §9: `rules test` exits 1 when an example fails, `rules lint` when it finds something.
@@ -23,23 +24,31 @@ def rules() -> None:
 
 @rules.command("list")
 @click.option("--area", metavar="AREA", help="Only the rules of this decision area.")
+@click.option(
+    "--pack",
+    "pack_name",
+    metavar="NAME",
+    help="Only the rules of this pack (builtin, or a --rules pack's name).",
+)
+@rules_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def list_rules(area: str | None, fmt: str) -> None:
+def list_rules(area: str | None, pack_name: str | None, layers: tuple[Path, ...], fmt: str) -> None:
     """List every rule: its id, effect and title."""
     from advisor.rule_sources import load_pack
     from advisor.rules_catalogue import list_text
 
-    click.echo(list_text(load_pack(), area, fmt), nl=False)
+    click.echo(list_text(load_pack(None, layers), area, fmt, pack_name), nl=False)
 
 
 @rules.command()
 @click.argument("rule_id", metavar="ID")
-def show(rule_id: str) -> None:
+@rules_option
+def show(rule_id: str, layers: tuple[Path, ...]) -> None:
     """Show one rule: its conditions, texts, reference, examples, file and line."""
     from advisor.rule_sources import load_pack
     from advisor.rules_catalogue import show as shown
 
-    click.echo(shown(load_pack(), rule_id), nl=False)
+    click.echo(shown(load_pack(None, layers), rule_id), nl=False)
 
 
 @rules.command("test")
