@@ -80,9 +80,11 @@ def read_document(path: str, settings: Sequence[Setting] = ()) -> Document:
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date | None:
-    from advisor.memo import memo_date
+    if value is None:
+        return None
+    from advisor.memo import memo_date  # only when a date is given: recommend loads no memo module
 
-    return memo_date(value) if value is not None else None
+    return memo_date(value)
 
 
 # One day the whole run is judged on: which overrides have ended (today's date when not given) and
