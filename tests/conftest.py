@@ -36,3 +36,27 @@ def decided(result: Any, area: str) -> str:
     if area == "controls":
         return ",".join(c["id"] for c in result_dict["controls"])
     return result_dict["datasets"][0]["decisions"][area]["choice"]
+
+
+def modules_loaded_by(argv: list[str], watched: tuple[str, ...], timeout: float = 60) -> Any:
+    """Run `advisor ARGV` in a fresh interpreter; its stderr is the sorted list of `watched`
+    modules (or packages, by their top name) loaded by then. Returns the CompletedProcess."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, advisor.cli\n"
+        f"sys.argv = ['advisor', *{argv!r}]\n"
+        "try:\n    advisor.cli.main()\nexcept SystemExit:\n    pass\n"
+        f"heavy = {watched!r}\n"
+        "print(sorted(m for m in sys.modules if m in heavy or m.split('.')[0] in heavy), file=sys.stderr)\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, modules_loaded_by
 
 from advisor import evaluate
 from advisor.cli import cli
@@ -154,21 +154,7 @@ HEAVY = (
 
 @pytest.mark.parametrize("flag", ["--help", "--version"])
 def test_help_and_version_load_no_engine_pack_models_or_templates(flag):
-    probe = (
-        "import sys, advisor.cli\n"
-        f"sys.argv = ['advisor', {flag!r}]\n"
-        "try:\n    advisor.cli.main()\nexcept SystemExit:\n    pass\n"
-        f"heavy = {HEAVY!r}\n"
-        "print(sorted(m for m in sys.modules if m in heavy or m.split('.')[0] in heavy), file=sys.stderr)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = modules_loaded_by([flag], HEAVY)
     assert done.returncode == 0 and done.stdout, done.stderr
     assert done.stderr.strip() == "[]"
 
