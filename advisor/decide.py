@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor import operators
+from advisor import operators, templating
 from advisor.requirements import Override
 from advisor.result import (
     Alternative,
@@ -80,6 +81,8 @@ class Plan:
     fields: dict[str, list[str]]  # area -> answers and derived values its rules test natively
     tests: dict[str, list[tuple[int, Clause]]]  # area -> numeric and list tests, by flag number
     quoted: dict[str, list[str]] = field(default_factory=dict)  # rule id -> facts its texts quote
+    # area -> what its rules' option templates read (a region named after a country); None: unknown
+    named_by: dict[str, tuple[tuple[str, ...], ...] | None] = field(default_factory=dict)
 
     @classmethod
     def of(cls, pack: RulePack) -> Plan:
@@ -102,6 +105,20 @@ class Plan:
             flagged = list(dict.fromkeys(c.value for c in clauses if c.op.startswith("flag:")))
             tests[area.id] = [(index[t], t) for t in flagged]
         return cls(fields, tests)
+
+    def option_inputs(self, pack: RulePack, area: Area) -> tuple[tuple[str, ...], ...] | None:
+        """What the option templates of an area's rules read, worked out once per area."""
+        if area.id not in self.named_by:
+            read: set[tuple[str, ...]] | None = set()
+            for rule in pack.rules_by_area[area.id]:
+                option = rule.rule.effect.option
+                if read is None or option is None or "{{" not in option:
+                    continue
+                key = f"{rule.id}:option"
+                found = templating.inputs_of(pack.template(key).environment.parse(pack.sources[key]))
+                read = None if found is None else read | set(found)
+            self.named_by[area.id] = None if read is None else tuple(sorted(read))
+        return self.named_by[area.id]
 
     def facts_quoted(self, pack: RulePack, rule: CompiledRule) -> list[str]:
         """The facts a rule's texts quote (`{{ facts.ID }}`), worked out once per rule."""
@@ -221,11 +238,7 @@ class Run:
         fired.append(_Fired(rule, self._context(int(fact["q"]))))
 
     def resolved(self, fact: dict[str, Any]) -> dict[str, Any] | None:
-        position = int(fact["q"])
-        area, subject = self.questions[position]
-        if area.id != fact["area"] or subject != int(fact["subject"]):
-            raise RuntimeError(f"question {position} came back for another area")
-        fired = sorted(self.fired_rules.get((area.id, subject), []), key=lambda f: f.rule.index)
+        position, area, subject, fired = self._fired_for(fact)
         for item in fired:
             if item.rule.rule.effect.verb == "warn":
                 text = item.render(self.pack, "rationale")
@@ -245,6 +258,15 @@ class Run:
             self.decisions.setdefault(subject, {})[area.id] = decision
         self.position = position + 1
         return self._question(self.position)
+
+    def _fired_for(self, fact: dict[str, Any]) -> tuple[int, Area, int, list[_Fired]]:
+        """The question `fact` answered, and the rules that fired for it in pack order."""
+        position = int(fact["q"])
+        area, subject = self.questions[position]
+        if area.id != fact["area"] or subject != int(fact["subject"]):
+            raise RuntimeError(f"question {position} came back for another area")
+        fired = sorted(self.fired_rules.get((area.id, subject), []), key=lambda f: f.rule.index)
+        return position, area, subject, fired
 
     def _reasons(self, area: Area, subject: int, fired: list[_Fired]) -> dict[int, Reason]:
         """Each fired rule (but warnings) as a record: what it did, and the answers it tested."""
@@ -276,6 +298,105 @@ class Run:
                 pack=item.rule.pack,
             )
         return out
+
+
+@dataclass
+class Choices:
+    """Only what was chosen: each workload area's choice, each data set's, the controls proposed."""
+
+    decisions: dict[str, str]
+    datasets: list[tuple[str, dict[str, str]]]  # (data set name, its areas' choices)
+    controls: list[str]
+    # What each question read, and what it chose (a list of controls for the set area): another
+    # evaluation whose first questions read the same starts after them (`ChoiceRun.start`).
+    inputs: list[tuple[Any, ...]] = field(default_factory=list, repr=False, compare=False)
+    chosen: list[str | list[str]] = field(default_factory=list, repr=False, compare=False)
+
+
+class ChoiceRun(Run):
+    """An evaluation that makes the same choices as `Run` and writes none of the texts behind them.
+
+    Asking "what would change this decision" evaluates a file once per answer it could change;
+    those evaluations need the choices alone, and skipping the reasons, texts and result objects
+    makes each several times cheaper. Both runs choose through `_tally`.
+    """
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.proposed: list[str] = []
+
+    def _inputs(self, position: int) -> tuple[Any, ...]:
+        """Everything the question at `position` lets its rules see but the decisions before it.
+
+        Two evaluations whose questions read the same up to some position make the same choices up
+        to it: the decisions a question carries were made by earlier questions, alike by induction.
+        """
+        area, subject = self.questions[position]
+        roots = self._roots[subject]
+        named_by = self.plan.option_inputs(self.pack, area)
+        if named_by is None:
+            named: Any = object()  # equal to nothing: the question is always asked again
+        else:
+            context = self._new_context(subject)
+            named = tuple(templating.value_at(context, path) for path in named_by)
+        return (
+            area.id,
+            subject,
+            tuple(_lookup(path, roots) for path in self.plan.fields[area.id]),
+            tuple(_holds(test, _lookup(test.field, roots)) for _, test in self.plan.tests[area.id]),
+            self.overrides.get((subject, area.id)),
+            named,
+        )
+
+    def start(self, like: Choices | None) -> dict[str, Any] | None:
+        """The first question to ask: after those whose inputs match `like`'s, their choices taken as made."""
+        same = 0
+        if like is not None and len(like.inputs) == len(self.questions):
+            while same < len(self.questions) and self._inputs(same) == like.inputs[same]:
+                area, subject = self.questions[same]
+                chosen = like.chosen[same]
+                if isinstance(chosen, list):
+                    self.proposed = list(chosen)
+                else:
+                    self.choices.setdefault(subject, {})[area.id] = chosen
+                same += 1
+        self.position = same
+        return self._question(same)
+
+    def resolved(self, fact: dict[str, Any]) -> dict[str, Any] | None:
+        position, area, subject, fired = self._fired_for(fact)
+        if area.kind == "set":
+            named = {f.rule.rule.effect.option for f in fired if f.rule.rule.effect.verb == "propose"}
+            self.proposed = [option for option in area.options if option in named]
+        else:
+            pack = self.pack
+            choice = _tally(
+                area,
+                fired,
+                lambda item: None if item.rule.rule.effect.verb == "warn" else _option_of(pack, item),
+            ).winner
+            override = self.overrides.get((subject, area.id))
+            self.choices.setdefault(subject, {})[area.id] = choice if override is None else override.choice
+        self.position = position + 1
+        return self._question(self.position)
+
+    def outcome(self, inputs: bool = True) -> Choices:
+        """The choices made; with `inputs`, what each question read too (for a later `start`)."""
+        workload = self.choices.get(WORKLOAD, {})
+        areas = self.pack.areas
+        return Choices(
+            decisions={a.id: workload[a.id] for a in areas if a.scope == "workload" and a.kind == "choice"},
+            datasets=[
+                (dataset["name"], {a.id: self.choices[i][a.id] for a in areas if a.scope == "dataset"})
+                for i, dataset in enumerate(self.answers["datasets"])
+            ],
+            controls=list(self.proposed),
+            inputs=[self._inputs(position) for position in range(len(self.questions))] if inputs else [],
+            chosen=[
+                list(self.proposed) if area.kind == "set" else self.choices[subject][area.id]
+                for area, subject in self.questions
+            ],
+        )
 
 
 # ---- resolution ---------------------------------------------------------------------------
@@ -363,7 +484,8 @@ def _resolve(
     assumptions = _assumptions(fired, profile, answers, subject)
     records = [reasons[id(f)] for f in fired if id(f) in reasons]
 
-    not_applicable = [f for f in fired if f.rule.rule.effect.verb == "not_applicable"]
+    tally = _tally(area, fired, lambda item: reasons[id(item)].option if id(item) in reasons else None)
+    not_applicable = tally.not_applicable
     if not_applicable:
         return Decision(
             choice=NOT_APPLICABLE,
@@ -378,34 +500,12 @@ def _resolve(
             assumed=_assumed(not_applicable, profile, answers, subject),
         )
 
-    # An open area (region codes) lists only the options some rule named, not its whole table.
-    options = [
-        o for o in area.options if o != NOT_APPLICABLE and (not area.open_options or o == area.fallback)
-    ]
-    excluded: dict[str, list[_Fired]] = {}
-    support: dict[str, list[_Fired]] = {}
-    against: dict[str, list[_Fired]] = {}
-    score: dict[str, float] = {}
-    for item in fired:
-        effect = item.rule.rule.effect
-        option = reasons[id(item)].option if id(item) in reasons else None
-        if option is None:
-            continue
-        if option not in area.options:
-            raise RuntimeError(f"rule {item.rule.id} chose {option!r}, not an option of {area.id}")
-        if option not in options:
-            options.append(option)
-        if effect.verb == "exclude":
-            excluded.setdefault(option, []).append(item)
-        elif effect.verb in ("choose", "favor", "disfavor"):
-            score[option] = score.get(option, 0) + effect.score
-            (support if effect.score > 0 else against).setdefault(option, []).append(item)
-
-    candidates = [o for o in options if o not in excluded]
-    in_play = {o: _number(score.get(o, 0)) for o in candidates}
+    options, excluded, score = tally.options, tally.excluded, tally.score
+    support, against = tally.support, tally.against
+    in_play = {o: _number(score.get(o, 0)) for o in tally.candidates}
     ruled_out = _excluded(records)
     assumed = _assumed(fired, profile, answers, subject)
-    if area.fallback == NOT_APPLICABLE and not any(score.get(o, 0) > 0 for o in candidates):
+    if tally.winner == NOT_APPLICABLE:
         # An area that applies only when a rule calls for one of its options.
         return Decision(
             choice=NOT_APPLICABLE,
@@ -420,12 +520,11 @@ def _resolve(
             assumed=assumed,
         )
     warnings: list[str] = []
-    if not candidates:
-        candidates = [area.fallback] if area.fallback else options[:1]
+    if tally.fell_back:
         warnings.append("every option was ruled out by some answer; falling back to the default")
     order = {o: i for i, o in enumerate(options)}
-    ranked = sorted(candidates, key=lambda o: (-score.get(o, 0), o != area.fallback, order[o]))
-    winner = ranked[0]
+    ranked = tally.ranked
+    winner = tally.winner
     backers = sorted(support.get(winner, []), key=lambda f: (-f.rule.rule.effect.score, f.rule.index))
 
     if backers:
@@ -472,6 +571,62 @@ def _resolve(
         excluded=ruled_out,
         assumed=assumed,
     )
+
+
+@dataclass
+class _Tally:
+    """Where an area's options stand once its rules fired: the choice, before any text is written."""
+
+    options: list[str]
+    excluded: dict[str, list[_Fired]]
+    support: dict[str, list[_Fired]]
+    against: dict[str, list[_Fired]]
+    score: dict[str, float]
+    candidates: list[str]  # the options no rule ruled out
+    ranked: list[str]  # best first; the fallback alone when every option was ruled out
+    winner: str  # NOT_APPLICABLE when the area applies only if a rule calls for an option, and none did
+    fell_back: bool  # every option was ruled out
+    not_applicable: list[_Fired]  # rules that said the area does not apply to this design
+
+
+def _tally(area: Area, fired: list[_Fired], option_of: Callable[[_Fired], str | None]) -> _Tally:
+    """Exclusions rule options out, weights add up, the best remaining option wins.
+
+    The one place a choice is made: `_resolve` explains it, `ChoiceRun` only needs it.
+    """
+    not_applicable = [f for f in fired if f.rule.rule.effect.verb == "not_applicable"]
+    if not_applicable:
+        return _Tally([], {}, {}, {}, {}, [], [], NOT_APPLICABLE, False, not_applicable)
+    # An open area (region codes) lists only the options some rule named, not its whole table.
+    options = [
+        o for o in area.options if o != NOT_APPLICABLE and (not area.open_options or o == area.fallback)
+    ]
+    excluded: dict[str, list[_Fired]] = {}
+    support: dict[str, list[_Fired]] = {}
+    against: dict[str, list[_Fired]] = {}
+    score: dict[str, float] = {}
+    for item in fired:
+        effect = item.rule.rule.effect
+        option = option_of(item)
+        if option is None:
+            continue
+        if option not in area.options:
+            raise RuntimeError(f"rule {item.rule.id} chose {option!r}, not an option of {area.id}")
+        if option not in options:
+            options.append(option)
+        if effect.verb == "exclude":
+            excluded.setdefault(option, []).append(item)
+        elif effect.verb in ("choose", "favor", "disfavor"):
+            score[option] = score.get(option, 0) + effect.score
+            (support if effect.score > 0 else against).setdefault(option, []).append(item)
+    candidates = [o for o in options if o not in excluded]
+    if area.fallback == NOT_APPLICABLE and not any(score.get(o, 0) > 0 for o in candidates):
+        return _Tally(options, excluded, support, against, score, candidates, [], NOT_APPLICABLE, False, [])
+    fell_back = not candidates
+    remaining = ([area.fallback] if area.fallback else options[:1]) if fell_back else candidates
+    order = {o: i for i, o in enumerate(options)}
+    ranked = sorted(remaining, key=lambda o: (-score.get(o, 0), o != area.fallback, order[o]))
+    return _Tally(options, excluded, support, against, score, candidates, ranked, ranked[0], fell_back, [])
 
 
 def _confidence(backers: list[_Fired], best: float, runner_up: float | None, fell_back: bool) -> str:

@@ -3,15 +3,13 @@
 The changes tried are every other value of each enum and boolean answer (a list of options gains
 or loses one item), and for each number the nearest value on the other side of every threshold a
 rule tests (thresholds come from the compiled pack, facts already resolved). Evaluations are the
-slow part, so answers the rules see alike are evaluated once: the engine reads answers only
-through the rules' tests, so two profiles that pass and fail exactly the same tests get the same
-decisions (see `signature`).
+slow part, so each change is evaluated for its choices alone (`Advisor.choices`), and only from
+the first question whose inputs it changes: the questions before it choose as the file did.
 """
 
 from __future__ import annotations
 
 import collections
-import functools
 import json
 import math
 import threading
@@ -21,7 +19,7 @@ from types import UnionType
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
 from advisor import fields, operators
-from advisor.decide import derived_values
+from advisor.decide import Choices
 from advisor.errors import InvalidRequirements
 from advisor.loading import Document
 from advisor.requirements import AVAILABILITY_TARGETS
@@ -59,6 +57,17 @@ def decisions(result: Result) -> Iterator[tuple[Key, str]]:
             yield Key(area, dataset.name), decision.choice
     for control in result.controls:
         yield Key(CONTROL + control.id), PROPOSED
+
+
+def _chosen(choices: Choices) -> Iterator[tuple[Key, str]]:
+    """`decisions` of the result these choices would give."""
+    for area, choice in choices.decisions.items():
+        yield Key(area), choice
+    for name, chosen in choices.datasets:
+        for area, choice in chosen.items():
+            yield Key(area, name), choice
+    for control in choices.controls:
+        yield Key(CONTROL + control), PROPOSED
 
 
 def _clauses(pack: RulePack) -> dict[str, list[Clause]]:
@@ -207,59 +216,16 @@ def _profile(advisor: Advisor, document: Document, setting: Setting) -> Profile 
         return None  # a value the other answers do not allow (e.g. more memory than the limit)
 
 
-def signature(by_field: dict[str, list[Clause]], profile: Profile) -> tuple[Any, ...]:
-    """What the rules can see of a profile: which of their tests each answer passes.
-
-    The engine tests answers only through the rules' conditions, so two profiles with the same
-    signature get the same decisions: only one of them needs evaluating.
-    """
-    answers = profile.answers()
-    derived = {f"derived.{name}": value for name, value in derived_values(answers).items()}
-    roots = [{"dataset": {}}] + [{"dataset": dataset} for dataset in answers["datasets"]]
-    out: list[Any] = []
-    for root in roots:
-        for path, tests in by_field.items():
-            if path.startswith("decision."):
-                continue  # decided from the answers, so fixed by them
-            head, _, rest = path.partition(".")
-            if path in derived:
-                value = derived[path]
-            elif head == "dataset":
-                value = root["dataset"].get(rest)
-            else:
-                value = answers[head][rest] if rest else answers[head]
-            out.append(tuple(_holds(test, value) for test in tests))
-            if path in _open_fields():
-                # A rule may name an option after an open answer (a region for a country), not
-                # only test it: its value itself counts.
-                out.append(value)
-    return tuple(out)
-
-
-@functools.cache
-def _open_fields() -> frozenset[str]:
-    """Answers whose values are not a closed list (data residency: any country code)."""
-    out = set()
-    for found in fields.walk():
-        if found.model is None and not found.values() and found.annotation not in (int, float, bool):
-            out.add(found.path)
-    return frozenset(out)
-
-
 def would_change(advisor: Advisor, document: Document, result: Result) -> dict[Key, list[Change]]:
     """For each decision of `result` (the evaluation of `document`), the single changes that change it."""
     baseline = dict(decisions(result))
     out: dict[Key, list[Change]] = {key: [] for key in baseline}
-    by_field = _clauses(advisor.pack)
-    evaluated: dict[tuple[Any, ...], dict[Key, str]] = {signature(by_field, result.profile): baseline}
+    like = advisor.choices(result.profile)  # each change re-asks only the questions it reaches
     for setting in trials(advisor.pack, result.profile.answers()):
         profile = _profile(advisor, document, setting)
         if profile is None:
             continue
-        seen = signature(by_field, profile)
-        choices = evaluated.get(seen)
-        if choices is None:
-            choices = evaluated[seen] = dict(decisions(advisor.evaluate_profile(profile)))
+        choices = dict(_chosen(advisor.choices(profile, like=like)))
         for key, choice in baseline.items():
             other = choices.get(key, NOT_PROPOSED if key.area.startswith(CONTROL) else None)
             if other is not None and other != choice:
