@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from advisor import __version__, overrides, prices
+from advisor.choices import ChoiceRun, Choices
 from advisor.cost import estimate
-from advisor.decide import ChoiceRun, Choices, Plan, Run, assemble
+from advisor.decide import Plan, Run, assemble
 from advisor.errors import OrganizationPackError, RulePackError
 from advisor.loading import load_source
 from advisor.prices import Snapshot

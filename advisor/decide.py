@@ -1,9 +1,9 @@
-"""One evaluation: the questions asked of the engine, the rules that fired, and how each area is resolved.
+"""One evaluation: the questions asked of the engine, the rules that fired, and the result they add up to.
 
 The engine asks one question per area (and per dataset for dataset areas), in the order of
 rules/areas.yaml. A question is a fact carrying the answers the rules test and the decisions made
 so far, so a decided compute platform is what triggers the container and instance-family rules.
-Resolution is generic: exclusions rule options out, weights add up, the best remaining option wins.
+Each area is resolved between questions, in plain Python (advisor.resolve).
 """
 
 from __future__ import annotations
@@ -11,27 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from advisor import operators, templating
 from advisor.requirements import Override
-from advisor.result import (
-    Alternative,
-    Assumed,
-    Control,
-    DatasetResult,
-    Decision,
-    Overridden,
-    Reason,
-    Result,
-    RulePackInfo,
-)
+from advisor.resolve import WORKLOAD, Fired, lookup, number, option_of, overridden, proposals, resolve
+from advisor.result import Control, DatasetResult, Decision, Reason, Result, RulePackInfo
 from advisor.rulepack import NOT_APPLICABLE, Area, Clause, CompiledRule, RulePack
 from advisor.validation import Profile
-
-WORKLOAD = -1  # the subject of workload-level questions; datasets are numbered from 0
 
 
 def derived_values(answers: dict[str, Any]) -> dict[str, Any]:
@@ -48,14 +36,6 @@ def derived_values(answers: dict[str, Any]) -> dict[str, Any]:
         "unreproducible_datasets": sum(1 for d in datasets if not d["reproducible"]),
         "memory_per_vcpu": answers["compute"]["memory_gib"] / answers["compute"]["vcpus"],
     }
-
-
-def _lookup(path: str, roots: dict[str, Any]) -> Any:
-    head, _, rest = path.partition(".")
-    value = roots[head]
-    for part in rest.split(".") if rest else ():  # a top-level answer such as `processing` has no rest
-        value = value[part]
-    return value
 
 
 def _holds(test: Clause, value: Any) -> bool:
@@ -139,15 +119,6 @@ _FACT_REFERENCE = re.compile(r"\bfacts\.([A-Za-z0-9_]+)")
 
 
 @dataclass
-class _Fired:
-    rule: CompiledRule
-    context: dict[str, Any]
-
-    def render(self, pack: RulePack, key: str) -> str:
-        return pack.render(f"{self.rule.id}:{key}", self.context)
-
-
-@dataclass
 class Run:
     """The state of one evaluation; the engine calls `fired` and `resolved`."""
 
@@ -158,7 +129,7 @@ class Run:
     derived: dict[str, Any] = field(init=False)
     questions: list[tuple[Area, int]] = field(init=False)
     position: int = 0
-    fired_rules: dict[tuple[str, int], list[_Fired]] = field(default_factory=dict)
+    fired_rules: dict[tuple[str, int], list[Fired]] = field(default_factory=dict)
     choices: dict[int, dict[str, str]] = field(default_factory=dict)
     decisions: dict[int, dict[str, Decision]] = field(default_factory=dict)
     controls: list[Control] = field(default_factory=list)
@@ -194,13 +165,13 @@ class Run:
             return None
         area, subject = self.questions[position]
         roots = self._roots[subject]
-        fact = _nest({path: _lookup(path, roots) for path in self.plan.fields[area.id]})
+        fact = _nest({path: lookup(path, roots) for path in self.plan.fields[area.id]})
         decided = dict(self.choices.get(WORKLOAD, {}))
         if subject != WORKLOAD:
             decided.update(self.choices.get(subject, {}))
         fact["decision"] = decided
         fact["flag"] = {
-            f"t{i}": _holds(test, _lookup(test.field, roots)) for i, test in self.plan.tests[area.id]
+            f"t{i}": _holds(test, lookup(test.field, roots)) for i, test in self.plan.tests[area.id]
         }
         fact["q"] = position
         fact["area"] = area.id
@@ -235,7 +206,7 @@ class Run:
         fired = self.fired_rules.setdefault((rule.area.id, subject), [])
         if any(item.rule is rule for item in fired):
             return  # durable-rules fires an `any:` rule once for each alternative that holds
-        fired.append(_Fired(rule, self._context(int(fact["q"]))))
+        fired.append(Fired(rule, self._context(int(fact["q"]))))
 
     def resolved(self, fact: dict[str, Any]) -> dict[str, Any] | None:
         position, area, subject, fired = self._fired_for(fact)
@@ -246,20 +217,20 @@ class Run:
                     self.warnings.append(text)
         reasons = self._reasons(area, subject, fired)
         if area.kind == "set":
-            self.controls = _proposals(self.pack, area, fired, reasons)
+            self.controls = proposals(self.pack, area, fired, reasons)
         else:
-            decision = _resolve(self.pack, area, fired, self.profile, self._context(position), reasons)
+            decision = resolve(self.pack, area, fired, self.profile, self._context(position), reasons)
             override = self.overrides.get((subject, area.id))
             if override is not None:  # the team's choice; later areas see it, the advice stays
                 decision = decision.model_copy(
-                    update={"choice": override.choice, "overridden": _overridden(override, decision)}
+                    update={"choice": override.choice, "overridden": overridden(override, decision)}
                 )
             self.choices.setdefault(subject, {})[area.id] = decision.choice
             self.decisions.setdefault(subject, {})[area.id] = decision
         self.position = position + 1
         return self._question(self.position)
 
-    def _fired_for(self, fact: dict[str, Any]) -> tuple[int, Area, int, list[_Fired]]:
+    def _fired_for(self, fact: dict[str, Any]) -> tuple[int, Area, int, list[Fired]]:
         """The question `fact` answered, and the rules that fired for it in pack order."""
         position = int(fact["q"])
         area, subject = self.questions[position]
@@ -268,7 +239,7 @@ class Run:
         fired = sorted(self.fired_rules.get((area.id, subject), []), key=lambda f: f.rule.index)
         return position, area, subject, fired
 
-    def _reasons(self, area: Area, subject: int, fired: list[_Fired]) -> dict[int, Reason]:
+    def _reasons(self, area: Area, subject: int, fired: list[Fired]) -> dict[int, Reason]:
         """Each fired rule (but warnings) as a record: what it did, and the answers it tested."""
         out: dict[int, Reason] = {}
         roots = self._roots[subject]
@@ -284,412 +255,20 @@ class Run:
                 if path.startswith("decision."):
                     answers[path] = decided.get(path.split(".", 1)[1], NOT_APPLICABLE)
                 elif path.startswith("dataset.") and subject != WORKLOAD:
-                    answers[f"datasets[{subject}].{path.split('.', 1)[1]}"] = _lookup(path, roots)
+                    answers[f"datasets[{subject}].{path.split('.', 1)[1]}"] = lookup(path, roots)
                 else:
-                    answers[path] = _lookup(path, roots)
+                    answers[path] = lookup(path, roots)
             out[id(item)] = Reason(
                 rule=item.rule.id,
                 effect=effect.verb,  # warn is skipped above
-                option=_option_of(self.pack, item),
-                weight=_number(effect.score) if effect.verb in ("choose", "favor", "disfavor") else None,
+                option=option_of(self.pack, item),
+                weight=number(effect.score) if effect.verb in ("choose", "favor", "disfavor") else None,
                 text=item.render(self.pack, "rationale"),
                 answers=answers,
                 facts=self.plan.facts_quoted(self.pack, item.rule),
                 pack=item.rule.pack,
             )
         return out
-
-
-@dataclass
-class Choices:
-    """Only what was chosen: each workload area's choice, each data set's, the controls proposed."""
-
-    decisions: dict[str, str]
-    datasets: list[tuple[str, dict[str, str]]]  # (data set name, its areas' choices)
-    controls: list[str]
-    # What each question read, and what it chose (a list of controls for the set area): another
-    # evaluation whose first questions read the same starts after them (`ChoiceRun.start`).
-    inputs: list[tuple[Any, ...]] = field(default_factory=list, repr=False, compare=False)
-    chosen: list[str | list[str]] = field(default_factory=list, repr=False, compare=False)
-
-
-class ChoiceRun(Run):
-    """An evaluation that makes the same choices as `Run` and writes none of the texts behind them.
-
-    Asking "what would change this decision" evaluates a file once per answer it could change;
-    those evaluations need the choices alone, and skipping the reasons, texts and result objects
-    makes each several times cheaper. Both runs choose through `_tally`.
-    """
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.proposed: list[str] = []
-
-    def _inputs(self, position: int) -> tuple[Any, ...]:
-        """Everything the question at `position` lets its rules see but the decisions before it.
-
-        Two evaluations whose questions read the same up to some position make the same choices up
-        to it: the decisions a question carries were made by earlier questions, alike by induction.
-        """
-        area, subject = self.questions[position]
-        roots = self._roots[subject]
-        named_by = self.plan.option_inputs(self.pack, area)
-        if named_by is None:
-            named: Any = object()  # equal to nothing: the question is always asked again
-        else:
-            context = self._new_context(subject)
-            named = tuple(templating.value_at(context, path) for path in named_by)
-        return (
-            area.id,
-            subject,
-            tuple(_lookup(path, roots) for path in self.plan.fields[area.id]),
-            tuple(_holds(test, _lookup(test.field, roots)) for _, test in self.plan.tests[area.id]),
-            self.overrides.get((subject, area.id)),
-            named,
-        )
-
-    def start(self, like: Choices | None) -> dict[str, Any] | None:
-        """The first question to ask: after those whose inputs match `like`'s, their choices taken as made."""
-        same = 0
-        if like is not None and len(like.inputs) == len(self.questions):
-            while same < len(self.questions) and self._inputs(same) == like.inputs[same]:
-                area, subject = self.questions[same]
-                chosen = like.chosen[same]
-                if isinstance(chosen, list):
-                    self.proposed = list(chosen)
-                else:
-                    self.choices.setdefault(subject, {})[area.id] = chosen
-                same += 1
-        self.position = same
-        return self._question(same)
-
-    def resolved(self, fact: dict[str, Any]) -> dict[str, Any] | None:
-        position, area, subject, fired = self._fired_for(fact)
-        if area.kind == "set":
-            named = {f.rule.rule.effect.option for f in fired if f.rule.rule.effect.verb == "propose"}
-            self.proposed = [option for option in area.options if option in named]
-        else:
-            pack = self.pack
-            choice = _tally(
-                area,
-                fired,
-                lambda item: None if item.rule.rule.effect.verb == "warn" else _option_of(pack, item),
-            ).winner
-            override = self.overrides.get((subject, area.id))
-            self.choices.setdefault(subject, {})[area.id] = choice if override is None else override.choice
-        self.position = position + 1
-        return self._question(self.position)
-
-    def outcome(self, inputs: bool = True) -> Choices:
-        """The choices made; with `inputs`, what each question read too (for a later `start`)."""
-        workload = self.choices.get(WORKLOAD, {})
-        areas = self.pack.areas
-        return Choices(
-            decisions={a.id: workload[a.id] for a in areas if a.scope == "workload" and a.kind == "choice"},
-            datasets=[
-                (dataset["name"], {a.id: self.choices[i][a.id] for a in areas if a.scope == "dataset"})
-                for i, dataset in enumerate(self.answers["datasets"])
-            ],
-            controls=list(self.proposed),
-            inputs=[self._inputs(position) for position in range(len(self.questions))] if inputs else [],
-            chosen=[
-                list(self.proposed) if area.kind == "set" else self.choices[subject][area.id]
-                for area, subject in self.questions
-            ],
-        )
-
-
-# ---- resolution ---------------------------------------------------------------------------
-
-
-def _overridden(override: Override, decision: Decision) -> Overridden:
-    until = override.until.isoformat() if override.until else None
-    return Overridden(choice=override.choice, reason=override.reason, until=until, advice=decision.choice)
-
-
-def _assumptions(fired: list[_Fired], profile: Profile, answers: dict[str, Any], subject: int) -> list[str]:
-    out: list[str] = []
-    for item in fired:
-        for path in item.rule.fields():
-            if path.startswith("dataset.") and subject != WORKLOAD:
-                path = f"datasets[{subject}].{path.split('.', 1)[1]}"
-            if path not in profile.defaulted:
-                continue
-            value = _value_at(answers, path)
-            why = f" (usual for {answers['workload']['type']})" if path in profile.type_defaults else ""
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            text = f"{path} defaulted to {json.dumps(value)}{why}"
-            if text not in out:
-                out.append(text)
-    return out
-
-
-def _assumed(fired: list[_Fired], profile: Profile, answers: dict[str, Any], subject: int) -> list[Assumed]:
-    out: dict[str, Assumed] = {}
-    for item in fired:
-        for path in item.rule.fields():
-            if path.startswith("dataset.") and subject != WORKLOAD:
-                path = f"datasets[{subject}].{path.split('.', 1)[1]}"
-            if path not in profile.defaulted or path in out:
-                continue
-            value = _value_at(answers, path)
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            source = "workload_type" if path in profile.type_defaults else "default"
-            out[path] = Assumed(path=path, value=value, source=source)
-    return list(out.values())
-
-
-def _excluded(records: list[Reason]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for record in records:
-        if record.effect == "exclude" and record.option is not None:
-            out.setdefault(record.option, []).append(record.rule)
-    return out
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
-def _option_of(pack: RulePack, item: _Fired) -> str | None:
-    option = item.rule.rule.effect.option
-    if option is not None and "{{" in option:
-        option = item.render(pack, "option")
-    return option
-
-
-def _value_at(answers: dict[str, Any], path: str) -> Any:
-    if path.startswith("datasets["):
-        index, _, rest = path[len("datasets[") :].partition("].")
-        return answers["datasets"][int(index)][rest]
-    return _lookup(path, answers)
-
-
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
-
-
-def _resolve(
-    pack: RulePack,
-    area: Area,
-    fired: list[_Fired],
-    profile: Profile,
-    context: dict[str, Any],
-    reasons: dict[int, Reason],
-) -> Decision:
-    answers = context["answers"]
-    subject = WORKLOAD if area.scope == "workload" else answers["datasets"].index(context["dataset"])
-    assumptions = _assumptions(fired, profile, answers, subject)
-    records = [reasons[id(f)] for f in fired if id(f) in reasons]
-
-    tally = _tally(area, fired, lambda item: reasons[id(item)].option if id(item) in reasons else None)
-    not_applicable = tally.not_applicable
-    if not_applicable:
-        return Decision(
-            choice=NOT_APPLICABLE,
-            confidence="high",
-            rationale=_unique([f.render(pack, "rationale") for f in not_applicable]),
-            rules=[f.rule.id for f in not_applicable],
-            assumptions=_assumptions(not_applicable, profile, answers, subject),
-            alternatives=[],
-            references=_unique([f.rule.rule.reference for f in not_applicable]),
-            reasons=records,
-            excluded=_excluded(records),
-            assumed=_assumed(not_applicable, profile, answers, subject),
-        )
-
-    options, excluded, score = tally.options, tally.excluded, tally.score
-    support, against = tally.support, tally.against
-    in_play = {o: _number(score.get(o, 0)) for o in tally.candidates}
-    ruled_out = _excluded(records)
-    assumed = _assumed(fired, profile, answers, subject)
-    if tally.winner == NOT_APPLICABLE:
-        # An area that applies only when a rule calls for one of its options.
-        return Decision(
-            choice=NOT_APPLICABLE,
-            confidence="high" if not fired else "medium",
-            rationale=[area.fallback_reason or f"Nothing in the answers calls for {area.title.lower()}."],
-            rules=_unique([f.rule.id for f in fired]),
-            assumptions=assumptions,
-            alternatives=[_why_not(pack, area, o, NOT_APPLICABLE, excluded, against, score) for o in options],
-            reasons=records,
-            scores=in_play,
-            excluded=ruled_out,
-            assumed=assumed,
-        )
-    warnings: list[str] = []
-    if tally.fell_back:
-        warnings.append("every option was ruled out by some answer; falling back to the default")
-    order = {o: i for i, o in enumerate(options)}
-    ranked = tally.ranked
-    winner = tally.winner
-    backers = sorted(support.get(winner, []), key=lambda f: (-f.rule.rule.effect.score, f.rule.index))
-
-    if backers:
-        rationale = [f.render(pack, "rationale") for f in backers]
-    else:
-        rationale = [
-            area.fallback_reason
-            or f"{area.options[winner].title} is the default when nothing points elsewhere."
-        ]
-    runner_up = score.get(ranked[1], 0) if len(ranked) > 1 else None
-    confidence = _confidence(backers, score.get(winner, 0), runner_up, bool(warnings))
-
-    alternatives = []
-    for option in sorted(
-        (o for o in options if o != winner), key=lambda o: (o in excluded, -score.get(o, 0), order[o])
-    ):
-        alternatives.append(_why_not(pack, area, option, winner, excluded, against, score))
-
-    deciding = backers + [f for o in options if o != winner for f in excluded.get(o, []) + against.get(o, [])]
-    details: dict[str, str] = {}
-    advice: list[str] = []
-    tradeoffs: list[str] = []
-    for item in backers:
-        for key in item.rule.rule.effect.details:
-            details.setdefault(key, item.render(pack, f"details.{key}"))
-        advice += [item.render(pack, f"advice.{i}") for i in range(len(item.rule.rule.effect.advice))]
-        tradeoffs += [item.render(pack, f"tradeoffs.{i}") for i in range(len(item.rule.rule.tradeoffs))]
-    references = [f.rule.rule.reference for f in backers]
-    if area.options[winner].reference:
-        references.append(area.options[winner].reference)
-    return Decision(
-        choice=winner,
-        confidence=confidence,
-        rationale=_unique(rationale + warnings),
-        rules=_unique([f.rule.id for f in deciding]),
-        assumptions=assumptions,
-        alternatives=alternatives,
-        details=details,
-        advice=_unique(advice),
-        tradeoffs=_unique(tradeoffs),
-        references=_unique(references),
-        reasons=records,
-        scores=in_play,
-        excluded=ruled_out,
-        assumed=assumed,
-    )
-
-
-@dataclass
-class _Tally:
-    """Where an area's options stand once its rules fired: the choice, before any text is written."""
-
-    options: list[str]
-    excluded: dict[str, list[_Fired]]
-    support: dict[str, list[_Fired]]
-    against: dict[str, list[_Fired]]
-    score: dict[str, float]
-    candidates: list[str]  # the options no rule ruled out
-    ranked: list[str]  # best first; the fallback alone when every option was ruled out
-    winner: str  # NOT_APPLICABLE when the area applies only if a rule calls for an option, and none did
-    fell_back: bool  # every option was ruled out
-    not_applicable: list[_Fired]  # rules that said the area does not apply to this design
-
-
-def _tally(area: Area, fired: list[_Fired], option_of: Callable[[_Fired], str | None]) -> _Tally:
-    """Exclusions rule options out, weights add up, the best remaining option wins.
-
-    The one place a choice is made: `_resolve` explains it, `ChoiceRun` only needs it.
-    """
-    not_applicable = [f for f in fired if f.rule.rule.effect.verb == "not_applicable"]
-    if not_applicable:
-        return _Tally([], {}, {}, {}, {}, [], [], NOT_APPLICABLE, False, not_applicable)
-    # An open area (region codes) lists only the options some rule named, not its whole table.
-    options = [
-        o for o in area.options if o != NOT_APPLICABLE and (not area.open_options or o == area.fallback)
-    ]
-    excluded: dict[str, list[_Fired]] = {}
-    support: dict[str, list[_Fired]] = {}
-    against: dict[str, list[_Fired]] = {}
-    score: dict[str, float] = {}
-    for item in fired:
-        effect = item.rule.rule.effect
-        option = option_of(item)
-        if option is None:
-            continue
-        if option not in area.options:
-            raise RuntimeError(f"rule {item.rule.id} chose {option!r}, not an option of {area.id}")
-        if option not in options:
-            options.append(option)
-        if effect.verb == "exclude":
-            excluded.setdefault(option, []).append(item)
-        elif effect.verb in ("choose", "favor", "disfavor"):
-            score[option] = score.get(option, 0) + effect.score
-            (support if effect.score > 0 else against).setdefault(option, []).append(item)
-    candidates = [o for o in options if o not in excluded]
-    if area.fallback == NOT_APPLICABLE and not any(score.get(o, 0) > 0 for o in candidates):
-        return _Tally(options, excluded, support, against, score, candidates, [], NOT_APPLICABLE, False, [])
-    fell_back = not candidates
-    remaining = ([area.fallback] if area.fallback else options[:1]) if fell_back else candidates
-    order = {o: i for i, o in enumerate(options)}
-    ranked = sorted(remaining, key=lambda o: (-score.get(o, 0), o != area.fallback, order[o]))
-    return _Tally(options, excluded, support, against, score, candidates, ranked, ranked[0], fell_back, [])
-
-
-def _confidence(backers: list[_Fired], best: float, runner_up: float | None, fell_back: bool) -> str:
-    if fell_back or not backers:
-        return "low"
-    rated = max(("low", "medium", "high").index(f.rule.rule.confidence) for f in backers)
-    margin = best - (runner_up if runner_up is not None else 0)
-    if margin < 3:  # less than one ordinary "favor" between winner and runner-up
-        rated = min(rated, 1)
-    return ("low", "medium", "high")[rated]
-
-
-def _why_not(
-    pack: RulePack,
-    area: Area,
-    option: str,
-    winner: str,
-    excluded: dict[str, list[_Fired]],
-    against: dict[str, list[_Fired]],
-    score: dict[str, float],
-) -> Alternative:
-    title = area.options[option].title
-    if option in excluded:
-        items = excluded[option]
-        text = " ".join(_unique([f.render(pack, "rationale") for f in items]))
-        return Alternative(choice=option, why_not=text, rules=[f.rule.id for f in items])
-    if option in against:
-        items = against[option]
-        text = " ".join(_unique([f.render(pack, "rationale") for f in items]))
-        return Alternative(choice=option, why_not=text, rules=[f.rule.id for f in items])
-    winner_title = area.options[winner].title
-    best_for = area.options[option].best_for.rstrip(".")
-    if option in score:
-        text = f"Also fits, but {winner_title} fits these answers better. {title} is the pick for {best_for}."
-    else:
-        text = f"Nothing in these answers calls for it; {title} is the pick for {best_for}."
-    return Alternative(choice=option, why_not=text)
-
-
-def _proposals(pack: RulePack, area: Area, fired: list[_Fired], reasons: dict[int, Reason]) -> list[Control]:
-    by_option: dict[str, list[_Fired]] = {}
-    for item in fired:
-        option = item.rule.rule.effect.option
-        if item.rule.rule.effect.verb == "propose" and option is not None:
-            by_option.setdefault(option, []).append(item)
-    controls = []
-    for option in area.options:
-        items = by_option.get(option)
-        if not items:
-            continue
-        controls.append(
-            Control(
-                id=option,
-                rationale=_unique([f.render(pack, "rationale") for f in items]),
-                rules=[f.rule.id for f in items],
-                reasons=[reasons[id(f)] for f in items],
-                references=_unique(
-                    [f.rule.rule.reference for f in items]
-                    + ([area.options[option].reference] if area.options[option].reference else [])
-                ),
-            )
-        )
-    return controls
 
 
 def fingerprint(answers: dict[str, Any]) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from advisor.decide import WORKLOAD
 from advisor.errors import InvalidRequirements, Problem
 from advisor.requirements import Override
+from advisor.resolve import WORKLOAD
 from advisor.rulepack import RulePack
 from advisor.validation import Profile
 

@@ -19,7 +19,7 @@ from types import UnionType
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
 from advisor import fields, operators
-from advisor.decide import Choices
+from advisor.choices import Choices
 from advisor.errors import InvalidRequirements
 from advisor.loading import Document
 from advisor.requirements import AVAILABILITY_TARGETS

@@ -38,7 +38,13 @@ def test_only_the_engine_module_imports_durable():
 def test_renderers_import_neither_the_resolver_nor_the_api():
     for name in RENDERERS:
         imported = _imports(PACKAGE / name)
-        for forbidden in ("advisor.decide", "advisor.api", "advisor.engine"):
+        for forbidden in (
+            "advisor.decide",
+            "advisor.resolve",
+            "advisor.choices",
+            "advisor.api",
+            "advisor.engine",
+        ):
             assert not any(m == forbidden or m.startswith(forbidden + ".") for m in imported), (
                 name,
                 forbidden,
