@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import datetime
 import json
 import os
 import signal
@@ -55,6 +56,7 @@ class Item:
     line: bytes | None = None
     error: str | None = None
     settings: tuple[Setting, ...] = ()  # --set: answers changed in every input before evaluating
+    today: datetime.date | None = None  # --date: the day overrides and price ages are judged on
 
 
 @dataclass(frozen=True)
@@ -261,7 +263,7 @@ def evaluate_item(advisor: Any, item: Item) -> Outcome:
         return Outcome(item.source, INVALID, _error_line(item.source, item.error))
     try:
         profile = validate(apply(_document(item), item.settings), advisor.pack.type_defaults)
-        result = advisor.evaluate_profile(profile)
+        result = advisor.evaluate_profile(profile, item.today)
         body = result.to_json_line()
     except InvalidRequirements as error:
         return Outcome(item.source, INVALID, _error_line(item.source, _problems_text(error), error.to_list()))
@@ -422,21 +424,23 @@ def results(
     advisor: Any = None,
     settings: tuple[Setting, ...] = (),
     layers: Sequence[Path] = (),
+    today: datetime.date | None = None,
 ) -> Iterator[Outcome]:
     """Evaluate every input named by paths, in input order.
 
     jobs: worker processes; 0 picks one per available CPU (at most AUTO_JOBS_MAX) when there are
     enough inputs to pay for starting them (PARALLEL_THRESHOLD), else evaluates here. 1 always
     evaluates in this process. settings: changed in every input before it is evaluated.
-    layers: organization packs layered on the rule pack (§9).
+    layers: organization packs layered on the rule pack (§9). today: the day every input is judged
+    on (which overrides have ended, how old the prices are); today's date when not given.
     """
     if layers and advisor is None and rules_dir is None:
         from advisor.api import advisor_for
 
         advisor = advisor_for(layers)  # here, before any worker starts: a bad pack is one error
     stream = items(paths)
-    if settings:
-        stream = (dataclasses.replace(item, settings=settings) for item in stream)
+    if settings or today is not None:
+        stream = (dataclasses.replace(item, settings=settings, today=today) for item in stream)
     if jobs == 0:
         head = []
         for item in stream:

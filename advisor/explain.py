@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -173,17 +174,20 @@ def _explained(target: str, result: Result, pack: RulePack, changes: dict[Key, l
     )
 
 
-def explain(advisor: Advisor, document: Document, target: str | None = None) -> Explanation:
-    """Explain one decision (TARGET) or, without one, every decision of the evaluated document."""
+def explain(
+    advisor: Advisor, document: Document, target: str | None = None, today: datetime.date | None = None
+) -> Explanation:
+    """Explain one decision (TARGET) or, without one, every decision of the document evaluated on `today`."""
     from advisor.validation import check, with_defaults
 
-    result = advisor.evaluate_profile(with_defaults(document, check(document), advisor.pack.type_defaults))
+    profile = with_defaults(document, check(document), advisor.pack.type_defaults)
+    result = advisor.evaluate_profile(profile, today)
     known = targets(result)
     if target is not None and target not in known:
         close = difflib.get_close_matches(target, known, n=1, cutoff=0.6)
         hint = f' (did you mean "{close[0]}"?)' if close else f"; one of: {', '.join(known)}"
         raise UnknownTarget(f"{document.source}: {safe(target)} is not a decision of this file{hint}")
-    changes = would_change(advisor, document, result)
+    changes = would_change(advisor, document, result, today)
     attach(result, changes)
     chosen = known if target is None else [target]
     return Explanation(

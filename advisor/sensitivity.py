@@ -10,6 +10,7 @@ the first question whose inputs it changes: the questions before it choose as th
 from __future__ import annotations
 
 import collections
+import datetime
 import json
 import math
 import threading
@@ -216,16 +217,18 @@ def _profile(advisor: Advisor, document: Document, setting: Setting) -> Profile 
         return None  # a value the other answers do not allow (e.g. more memory than the limit)
 
 
-def would_change(advisor: Advisor, document: Document, result: Result) -> dict[Key, list[Change]]:
-    """For each decision of `result` (the evaluation of `document`), the single changes that change it."""
+def would_change(
+    advisor: Advisor, document: Document, result: Result, today: datetime.date | None = None
+) -> dict[Key, list[Change]]:
+    """For each decision of `result` (the evaluation of `document` on `today`), the single changes that change it."""
     baseline = dict(decisions(result))
     out: dict[Key, list[Change]] = {key: [] for key in baseline}
-    like = advisor.choices(result.profile)  # each change re-asks only the questions it reaches
+    like = advisor.choices(result.profile, today)  # each change re-asks only the questions it reaches
     for setting in trials(advisor.pack, result.profile.answers()):
         profile = _profile(advisor, document, setting)
         if profile is None:
             continue
-        choices = dict(_chosen(advisor.choices(profile, like=like)))
+        choices = dict(_chosen(advisor.choices(profile, today, like=like)))
         for key, choice in baseline.items():
             other = choices.get(key, NOT_PROPOSED if key.area.startswith(CONTROL) else None)
             if other is not None and other != choice:
@@ -256,18 +259,20 @@ _cache: collections.OrderedDict[tuple[Any, ...], dict[Key, list[Change]]] = coll
 _cache_lock = threading.Lock()
 
 
-def with_sensitivity(advisor: Advisor, document: Document, result: Result) -> Result:
-    """`result` (the evaluation of `document`) with `would_change` on every decision.
+def with_sensitivity(
+    advisor: Advisor, document: Document, result: Result, today: datetime.date | None = None
+) -> Result:
+    """`result` (the evaluation of `document` on `today`) with `would_change` on every decision.
 
     The answer is remembered for the last few documents: it costs an evaluation per change.
     """
-    key = (id(advisor), advisor.pack.digest, json.dumps(document.data, sort_keys=True, default=str))
+    key = (id(advisor), advisor.pack.digest, today, json.dumps(document.data, sort_keys=True, default=str))
     with _cache_lock:
         changes = _cache.get(key)
         if changes is not None:
             _cache.move_to_end(key)
     if changes is None:
-        changes = would_change(advisor, document, result)
+        changes = would_change(advisor, document, result, today)
         with _cache_lock:
             _cache[key] = changes
             while len(_cache) > _CACHE_SIZE:

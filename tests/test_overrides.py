@@ -106,6 +106,36 @@ def test_the_date_is_an_input_of_the_cli(tmp_path: Path) -> None:
     assert "overridden" not in json.loads(runs[2].output)["decisions"]["container_orchestrator"]
 
 
+def test_explain_and_batch_take_the_date_too(tmp_path: Path) -> None:
+    """Every command that evaluates judges the overrides on the one day given (SPEC §9)."""
+    path = _write(tmp_path, REQUIREMENTS)
+    runner = CliRunner()
+    for day, orchestrator in (("2027-06-30", "eks"), ("2027-07-01", "ecs")):
+        explained = runner.invoke(
+            cli, ["explain", str(path), "container_orchestrator", "--format", "json", "--date", day]
+        )
+        assert explained.exit_code == 0, explained.output
+        (entry,) = json.loads(explained.output)["explained"]
+        assert entry["choice"] == orchestrator
+        # What would change it is judged on the same day: the team's choice holds while it lasts,
+        # so no single answer changes the orchestrator; after it ends, the advice can move.
+        assert (entry["would_change"] == []) == (orchestrator == "eks")
+        for change in entry["would_change"]:  # each one true on that day
+            ((field, value),) = change["set"].items()
+            setting = f"{field}={json.dumps(value)}"
+            again = runner.invoke(
+                cli, ["recommend", str(path), "--format", "json", "--date", day, "--set", setting]
+            )
+            assert (
+                json.loads(again.output)["decisions"]["container_orchestrator"]["choice"] == change["choice"]
+            )
+        batch = runner.invoke(cli, ["batch", str(path), "--jobs", "1", "--date", day])
+        assert batch.exit_code == 0, batch.output
+        decided = json.loads(batch.output.splitlines()[0])["decisions"]["container_orchestrator"]
+        assert decided["choice"] == orchestrator
+        assert ("overridden" in decided) == (orchestrator == "eks")
+
+
 @pytest.mark.parametrize(
     ("overrides", "named", "line"),
     [

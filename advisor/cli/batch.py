@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import signal
 import sys
 import time
@@ -10,7 +11,7 @@ from typing import Any
 
 import click
 
-from advisor.cli.common import rules_option, set_option
+from advisor.cli.common import date_option, rules_option, set_option
 from advisor.errors import ExitCode
 
 
@@ -100,8 +101,15 @@ _ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasat
 )
 @set_option
 @rules_option
+@date_option
 def batch(
-    paths: tuple[str, ...], output: str | None, force: bool, jobs: int, settings: tuple, layers: tuple
+    paths: tuple[str, ...],
+    output: str | None,
+    force: bool,
+    jobs: int,
+    settings: tuple,
+    layers: tuple,
+    today: datetime.date | None,
 ) -> None:
     """Evaluate many requirements at once and write one JSON line per input.
 
@@ -136,7 +144,7 @@ def batch(
         else:
             write = _stdout_bytes()
             encode = _for_terminal
-        for outcome in batch_lib.results(paths, jobs=jobs, settings=settings, layers=layers):
+        for outcome in batch_lib.results(paths, jobs=jobs, settings=settings, layers=layers, today=today):
             write(encode(outcome.line))
             counts[outcome.status] += 1
             if outcome.status != batch_lib.OK and len(failures) <= FAILED_NAMED:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import sys
 
 import click
 
-from advisor.cli.common import read_document, rules_option, set_option
+from advisor.cli.common import date_option, read_document, rules_option, set_option
 
 
 @click.command()
@@ -17,8 +18,16 @@ from advisor.cli.common import read_document, rules_option, set_option
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @set_option
 @rules_option
+@date_option
 def explain(
-    file: str, target: str | None, fmt: str, output: str | None, force: bool, settings: tuple, layers: tuple
+    file: str,
+    target: str | None,
+    fmt: str,
+    output: str | None,
+    force: bool,
+    settings: tuple,
+    layers: tuple,
+    today: datetime.date | None,
 ) -> None:
     """Explain a decision of a requirements FILE: scores, rules, answers, facts and what would change it.
 
@@ -30,7 +39,7 @@ def explain(
     from advisor.output import write_text
     from advisor.terminal import detect
 
-    explanation = explaining.explain(advisor_for(layers), read_document(file, settings), target)
+    explanation = explaining.explain(advisor_for(layers), read_document(file, settings), target, today)
     if fmt == "json":
         text = explanation.model_dump_json(indent=2) + "\n"
     else:
