@@ -65,10 +65,17 @@ def _asked(prompt: str) -> str:
 class Writer:
     """The answers as a requirements file, each answer under a comment that says what it means."""
 
-    def __init__(self, answers: Answers, facts: Mapping[str, Any], source: str = ""):
+    def __init__(
+        self,
+        answers: Answers,
+        facts: Mapping[str, Any],
+        source: str = "",
+        overrides: Mapping[str, Any] | None = None,
+    ):
         self.answers = answers
         self.facts = facts
         self.source = source
+        self.overrides = dict(overrides or {})
 
     def _entry(self, path: str, key: str, value: Any, indent: str, first: str = "") -> list[str]:
         """Comment lines, then `key: value  # meaning`. `first` replaces the indent of the key line."""
@@ -121,9 +128,20 @@ class Writer:
                 out += [""] + self._section(top, annotation)
             elif top == "description" and not answers.values.get(top):
                 out.append("# description: one sentence on what it does")
+            elif top == "overrides":
+                out += self._overrides()
             elif top in answers.values:
                 out += ([""] if top == "processing" else []) + self._entry(top, top, answers.values[top], "")
         return "\n".join(out) + "\n"
+
+    def _overrides(self) -> list[str]:
+        if not self.overrides:
+            return []
+        body = yaml.safe_dump({"overrides": self.overrides}, sort_keys=False, allow_unicode=True, width=100)
+        return [
+            "",
+            *_comment(fields.about("overrides").help or "The team's own choices.", ""),
+        ] + body.splitlines()
 
     def _section(self, name: str, model: type[BaseModel]) -> list[str]:
         answered = [f for f in model.model_fields if f"{name}.{f}" in self.answers.values]
@@ -166,5 +184,8 @@ class Writer:
         return lines
 
 
-def requirements_text(answers: Answers, facts: Mapping[str, Any], source: str = "") -> str:
-    return Writer(answers, facts, source).text()
+def requirements_text(
+    answers: Answers, facts: Mapping[str, Any], source: str = "", overrides: Mapping[str, Any] | None = None
+) -> str:
+    """The requirements file: every answer, and the team's overrides (kept from the file started from)."""
+    return Writer(answers, facts, source, overrides).text()

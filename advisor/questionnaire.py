@@ -77,12 +77,18 @@ class Start:
     values: dict[str, Any] = field(default_factory=dict)
     datasets: list[dict[str, Any]] = field(default_factory=list)
     source: str = ""
+    # The team's overrides (SPEC §9): no question asks them, so they are carried to the new file.
+    overrides: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, profile: Any, source: str) -> Start:
         """From a validated Profile: only the answers its file gave, not its defaults."""
         dumped = profile.requirements.model_dump(mode="json")
         values: dict[str, Any] = {}
+        dumped.pop("overrides", None)
+        overrides = {  # dates stay dates (`until: 2027-06-30`), and no `until: null`
+            key: entry.model_dump(exclude_none=True) for key, entry in profile.requirements.overrides.items()
+        }
         for name, value in dumped.items():
             if isinstance(value, dict):
                 for key, inner in value.items():
@@ -94,7 +100,7 @@ class Start:
             {key: value for key, value in item.items() if f"datasets[{index}].{key}" not in profile.defaulted}
             for index, item in enumerate(dumped.get("datasets", []))
         ]
-        return cls(values, datasets, source)
+        return cls(values, datasets, source, overrides)
 
 
 UNSET: Any = object()

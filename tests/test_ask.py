@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import math
@@ -558,3 +559,34 @@ def test_without_override_ask_asks_no_override(advisor, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Which decision does the team override?" not in asked(result)
     assert "overrides" not in written(tmp_path / "req.yaml")
+
+
+def test_from_file_overrides_are_kept_and_a_new_one_joins_them(advisor, tmp_path):
+    """No question asks the overrides, so they are carried over; one recorded now goes beside them."""
+    source = tmp_path / "start.yaml"
+    source.write_text(
+        "version: 1\nname: Kept\nworkload: {type: microservices}\n"
+        "overrides:\n"
+        "  container_orchestrator: {choice: eks, reason: The platform team runs EKS, until: 2027-06-30}\n",
+        encoding="utf-8",
+    )
+    start = Start.of(advisor.profile(source), str(source))
+    lines = piped(script(advisor, {}, start=start))
+    result = ask(
+        tmp_path,
+        lines + "purchase_option\nspot\nThe finance team buys Spot only\nn\n",
+        "--from",
+        str(source),
+        "--override",
+    )
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "req.yaml").read_text(encoding="utf-8")
+    assert text.count("overrides:") == 1  # one mapping: a second key would hide the first
+    assert written(tmp_path / "req.yaml")["overrides"] == {
+        "container_orchestrator": {
+            "choice": "eks",
+            "reason": "The platform team runs EKS",
+            "until": datetime.date(2027, 6, 30),
+        },
+        "purchase_option": {"choice": "spot", "reason": "The finance team buys Spot only"},
+    }

@@ -420,7 +420,8 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool, override:
 
         # The review needs someone at the keyboard: piped answers stay one line per question.
         answers = revisit.run(asker, questionnaire, review=sys.stdin.isatty())
-        text = requirements_text(answers, advisor.pack.facts, start_from or "")
+        overrides = start.overrides if start is not None else {}
+        text = requirements_text(answers, advisor.pack.facts, start_from or "", overrides)
         # The decisions shown are those of the file's own text: what `recommend` on it will say.
         document = parse_yaml(text, str(path))
         profile = validate(document, advisor.pack.type_defaults)
@@ -436,9 +437,11 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool, override:
     click.echo(err=True)
     click.echo(safe(render(result)), nl=False)
     if override:
-        recorded = _record_override(asker, advisor, result, text)
+        recorded = _record_override(asker, advisor, result)
         if recorded is not None:
-            text = recorded
+            # Into the one `overrides:` mapping, beside those kept from --from: a second key would
+            # hide the first from any YAML reader.
+            text = requirements_text(answers, advisor.pack.facts, start_from or "", {**overrides, **recorded})
             document = parse_yaml(text, str(path))
             result = advisor.evaluate_profile(validate(document, advisor.pack.type_defaults))
             write_atomic(path, text.encode("utf-8"), force=True)
@@ -449,10 +452,8 @@ def ask(output: str, start_from: str | None, force: bool, plain: bool, override:
     _offer_memo(asker, result, path, force, _memo_renderer(advisor, path.name, document))
 
 
-def _record_override(asker: Any, advisor: Any, result: Any, text: str) -> str | None:
-    """The requirements text with one override the user picks (SPEC §9), or None when the input ends."""
-    import yaml
-
+def _record_override(asker: Any, advisor: Any, result: Any) -> dict[str, Any] | None:
+    """One override the user picks (SPEC §9), as an entry of `overrides`; None when the input ends."""
     pack = advisor.pack
     areas = [a for a in pack.areas if a.kind == "choice" and a.scope == "workload"]
     try:
@@ -481,8 +482,7 @@ def _record_override(asker: Any, advisor: Any, result: Any, text: str) -> str | 
         )
     except EOFError:
         return None
-    entry = {"overrides": {area_id: {"choice": choice, "reason": reason}}}
-    return text.rstrip("\n") + "\n" + yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=100)
+    return {area_id: {"choice": choice, "reason": reason}}
 
 
 def _offer_memo(
