@@ -175,6 +175,8 @@ def resolve(
             details.setdefault(key, item.render(pack, f"details.{key}"))
         advice += [item.render(pack, f"advice.{i}") for i in range(len(item.rule.rule.effect.advice))]
         tradeoffs += [item.render(pack, f"tradeoffs.{i}") for i in range(len(item.rule.rule.tradeoffs))]
+    if not tradeoffs and area.options[winner].tradeoff:  # the option's own downside (issue 13)
+        tradeoffs.append(area.options[winner].tradeoff)
     references = [f.rule.rule.reference for f in backers]
     if area.options[winner].reference:
         references.append(area.options[winner].reference)

@@ -117,6 +117,10 @@ class OptionDescription(Strict):
         None, description="Required for every applicable option of a choice area."
     )
     diagram: DiagramRole
+    # Issue 13: a chosen option always names a downside, even when no backing rule lists one.
+    tradeoff: str = Field(
+        "", description="What choosing it costs, shown when no rule that backs it names a trade-off."
+    )
 
 
 class Option(OptionDescription):
