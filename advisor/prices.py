@@ -471,6 +471,11 @@ def listing(snapshot: Snapshot, today: datetime.date | None = None) -> dict[str,
             "services": dict(snapshot.services.unpriced),
         },
         "assumptions": {"reads_per_month": dict(snapshot.usage.reads_per_month)},
+        # group -> item -> the organization pack whose price replaced the built-in one (--rules)
+        "from_packs": {
+            group: {item: origin.model_dump(mode="json") for item, origin in items.items()}
+            for group, items in snapshot.origins.items()
+        },
     }
 
 
@@ -489,6 +494,11 @@ def render_listing_text(snapshot: Snapshot, today: datetime.date | None = None) 
         if group.via:
             out.append(f"  via {group.via}")
         out += [f"  {line}" for line in _figures(snapshot, name)]
+    if snapshot.origins:
+        out += ["", "from organization packs (these figures above are theirs, not the built-in ones):"]
+        for group, items in snapshot.origins.items():
+            for item, origin in items.items():
+                out.append(f"  {group} {item}: pack {origin.pack}, as of {origin.as_of}, {origin.source}")
     out += ["", "not priced:"]
     out += [f"  {name}: {', '.join(sizes)}" for name, sizes in snapshot.ec2.unpriced.items()]
     out += [f"  {key}: {why}" for key, why in snapshot.services.unpriced.items()]

@@ -236,3 +236,21 @@ def test_a_priced_size_leaves_the_unpriced_list(tmp_path: Path) -> None:
     assert "xlarge" in snapshot.ec2.unpriced["m8g"] or "m8g.xlarge" in snapshot.ec2.instances.prices
     assert snapshot.origin("instances", "m8g.large") is not None
     assert snapshot.origin("instances", "t3.large") is None
+
+
+def test_the_prices_command_lists_what_a_pack_replaced(tmp_path: Path) -> None:
+    runner = CliRunner()
+    text = runner.invoke(cli, ["prices", "--rules", str(ORG_PACK)])
+    assert text.exit_code == 0, text.output
+    assert f"instances t3.large: pack acme, as of 2026-10-01, {CONTRACT}" in text.stdout
+    assert "t3.large: on_demand 0.0749," in text.stdout  # the figure listed is the pack's
+    data = json.loads(runner.invoke(cli, ["prices", "--rules", str(ORG_PACK), "--format", "json"]).stdout)
+    assert data["from_packs"]["storage"]["s3_standard"]["pack"] == "acme"
+    assert data["groups"]["storage"]["classes"]["s3_standard"]["gb_month"] == 0.0207
+    assert json.loads(runner.invoke(cli, ["prices", "--format", "json"]).stdout)["from_packs"] == {}
+    pack = _copy(tmp_path)
+    path = pack / "prices" / "ec2.yaml"
+    path.write_text(path.read_text().replace("region: us-east-1", "region: mars-1"))
+    bad = runner.invoke(cli, ["prices", "--rules", str(pack)])
+    number = path.read_text().splitlines().index("  region: mars-1") + 1
+    assert bad.exit_code == 2 and f"{path}: line {number}: instances.region" in bad.output
