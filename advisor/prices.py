@@ -496,9 +496,9 @@ def render_listing_text(snapshot: Snapshot, today: datetime.date | None = None) 
         out += [f"  {line}" for line in _figures(snapshot, name)]
     if snapshot.origins:
         out += ["", "from organization packs (these figures above are theirs, not the built-in ones):"]
-        for group, items in snapshot.origins.items():
+        for kind, items in snapshot.origins.items():
             for item, origin in items.items():
-                out.append(f"  {group} {item}: pack {origin.pack}, as of {origin.as_of}, {origin.source}")
+                out.append(f"  {kind} {item}: pack {origin.pack}, as of {origin.as_of}, {origin.source}")
     out += ["", "not priced:"]
     out += [f"  {name}: {', '.join(sizes)}" for name, sizes in snapshot.ec2.unpriced.items()]
     out += [f"  {key}: {why}" for key, why in snapshot.services.unpriced.items()]
