@@ -7,7 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from advisor.prices import RATE_GROUPS, PriceOrigin, Snapshot, age_warning, builtin
+from advisor.prices import (
+    RATE_GROUPS,
+    VOLUME_GROUPS,
+    PriceOrigin,
+    Snapshot,
+    VolumePrice,
+    age_warning,
+    builtin,
+)
 from advisor.requirements import Requirements
 from advisor.result import Cost, CostItem, CostRange, Result
 from advisor.rulepack import NOT_APPLICABLE
@@ -222,6 +230,15 @@ def _lambda(est: _Estimate, result: Result, requirements: Requirements) -> None:
         )
 
 
+def _volume(snapshot: Snapshot, service: str) -> tuple[str, VolumePrice | None]:
+    """The group and price of a storage service priced by the GB-month it holds (EFS, EBS)."""
+    for group in VOLUME_GROUPS:
+        price = getattr(snapshot.services, group).prices.get(service)
+        if price is not None:
+            return group, price
+    return "", None
+
+
 def _storage(est: _Estimate, result: Result, requirements: Requirements) -> None:
     classes = est.snapshot.services.s3.classes
     reads = est.snapshot.usage.reads_per_month
@@ -230,11 +247,11 @@ def _storage(est: _Estimate, result: Result, requirements: Requirements) -> None
         storage_class = dataset.decisions.get("storage_class")
         kind = storage_class.choice if storage_class is not None else NOT_APPLICABLE
         if kind == NOT_APPLICABLE:  # a block or file store: no class, priced by its service
-            volume = est.snapshot.services.file_storage.prices.get(service.choice) if service else None
+            group, volume = _volume(est.snapshot, service.choice) if service else ("", None)
             if volume is not None:
                 est.items.append(
                     est.line(
-                        "file_storage",
+                        group,
                         f"dataset:{dataset.name}:storage_service",
                         f"{dataset.name}: {number(answers.size_gb)} GB in {volume.words}",
                         "GB-month",

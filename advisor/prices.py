@@ -135,6 +135,7 @@ class ServicesFile(Strict):
     s3: S3
     load_balancers: LoadBalancers
     file_storage: FileStorage
+    block_storage: FileStorage  # EBS volumes, priced like a file system by the GB-month provisioned
     unpriced: dict[str, str] = Field(default_factory=dict)
 
 
@@ -213,6 +214,7 @@ class Snapshot(Strict):
             "storage": self.services.s3,
             "load_balancers": self.services.load_balancers,
             "file_storage": self.services.file_storage,
+            "block_storage": self.services.block_storage,
         }
 
     @property
@@ -307,7 +309,9 @@ LAYERABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("services.yaml", "s3"): ("storage", "classes"),
     ("services.yaml", "load_balancers"): ("load_balancers", "prices"),
     ("services.yaml", "file_storage"): ("file_storage", "prices"),
+    ("services.yaml", "block_storage"): ("block_storage", "prices"),
 }
+VOLUME_GROUPS = ("file_storage", "block_storage")  # storage services priced by the GB-month held
 RATE_GROUPS = ("tasks", "functions")  # groups whose items are rates (vcpu_hour), not things (m8g.large)
 _FILE_OF_GROUP = {group: (name, key) for (name, key), (group, _) in LAYERABLE.items()}
 
@@ -516,7 +520,7 @@ def _figures(snapshot: Snapshot, name: str) -> list[str]:
             f"{kind}: {c.gb_month}/GB-month, retrieval {c.retrieval_gb}/GB, minimum {c.min_days} days"
             for kind, c in snapshot.services.s3.classes.items()
         ]
-    if name in ("load_balancers", "file_storage"):
+    if name in ("load_balancers", *VOLUME_GROUPS):
         return [
             f"{kind}: " + ", ".join(f"{key} {value}" for key, value in price.items())
             for kind, price in snapshot.groups[name].model_dump()["prices"].items()

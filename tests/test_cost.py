@@ -139,6 +139,23 @@ def test_a_shared_file_system_is_priced_by_the_gb_month(snapshot: prices.Snapsho
     assert result.cost is not None and not any("uploads" in entry for entry in result.cost.unpriced)
 
 
+def test_a_block_volume_is_priced_by_the_gb_month_provisioned(snapshot: prices.Snapshot) -> None:
+    server = {
+        "version": 1,
+        "name": "block volume",
+        "workload": {"type": "web_app", "needs_os_control": True},
+        "datasets": [{"name": "scratch", "usage": "block_volume", "size_gb": 500}],
+    }
+    result = _evaluate(server)
+    assert result.datasets[0].decisions["storage_service"].choice == "ebs"
+    (line,) = _lines(result, "dataset:scratch:storage_service")
+    # 500 GB x 0.08 (EBS gp3, us-east-1), its baseline IOPS and throughput included
+    assert (line.quantity, line.unit_price, line.monthly) == (500, 0.08, 40.0)
+    assert line.what == "scratch: 500 GB in EBS gp3"
+    assert (line.source, line.as_of) == ("https://aws.amazon.com/ebs/pricing/", "2025-05-12")
+    assert result.cost is not None and not any("scratch" in entry for entry in result.cost.unpriced)
+
+
 ARCHIVE: dict[str, Any] = {
     "version": 1,
     "name": "archive",
