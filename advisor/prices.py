@@ -301,19 +301,25 @@ def builtin() -> Snapshot:
 # Everything the pack does not name stays built-in. pricing.yaml and usage.yaml are how the estimate
 # is modelled, not prices: a pack cannot change them.
 
-# (pack file, its group) -> (the snapshot group it layers on, the field holding its items)
-LAYERABLE: dict[tuple[str, str], tuple[str, str]] = {
-    ("ec2.yaml", "instances"): ("instances", "prices"),
-    ("services.yaml", "fargate"): ("tasks", "prices"),
-    ("services.yaml", "functions"): ("functions", "prices"),
-    ("services.yaml", "s3"): ("storage", "classes"),
-    ("services.yaml", "load_balancers"): ("load_balancers", "prices"),
-    ("services.yaml", "file_storage"): ("file_storage", "prices"),
-    ("services.yaml", "block_storage"): ("block_storage", "prices"),
-}
 VOLUME_GROUPS = ("file_storage", "block_storage")  # storage services priced by the GB-month held
 RATE_GROUPS = ("tasks", "functions")  # groups whose items are rates (vcpu_hour), not things (m8g.large)
-_FILE_OF_GROUP = {group: (name, key) for (name, key), (group, _) in LAYERABLE.items()}
+PACK_FILES = ("ec2.yaml", "services.yaml")  # the price files a pack may hold
+
+
+def layerable(snapshot: Snapshot) -> dict[tuple[str, str], tuple[str, str]]:
+    """(pack file, its group) -> (the snapshot group it layers on, the field holding its items).
+
+    Read from the models, so a group added to the snapshot can be layered without a list to update
+    (and no option id, such as a service that names its group, is spelled out in code)."""
+    names = {id(group): name for name, group in snapshot.groups.items()}
+    out = {}
+    for file, part in zip(PACK_FILES, (snapshot.ec2, snapshot.services), strict=True):
+        for key in type(part).model_fields:
+            group = getattr(part, key)
+            if id(group) in names:
+                items = next(f for f in type(group).model_fields if f not in Dated.model_fields)
+                out[(file, key)] = (names[id(group)], items)
+    return out
 
 
 def _pack_name(layer: Path) -> str:
@@ -363,9 +369,10 @@ def layer_prices(snapshot: Snapshot, layer: Path) -> Snapshot:
     problems: list[str] = []
     groups: dict[str, Any] = {}  # snapshot group -> its items, pack prices over the built-in ones
     origins = {group: dict(items) for group, items in snapshot.origins.items()}
+    table = layerable(snapshot)
     for path in sorted(folder.iterdir()):
-        if path.suffix not in (".yaml", ".yml") or path.name not in {name for name, _ in LAYERABLE}:
-            known = ", ".join(sorted({name for name, _ in LAYERABLE}))
+        if path.name not in PACK_FILES:
+            known = ", ".join(PACK_FILES)
             problems.append(f"{path}: an organization pack's prices/ holds {known} only")
             continue
         try:
@@ -379,9 +386,9 @@ def layer_prices(snapshot: Snapshot, layer: Path) -> Snapshot:
             problems.append(_problem(path, node, (), "expected groups of prices (instances:, s3:, ...)"))
             continue
         for key, raw in data.items():
-            target = LAYERABLE.get((path.name, str(key)))
+            target = table.get((path.name, str(key)))
             if target is None:
-                known = ", ".join(k for name, k in LAYERABLE if name == path.name)
+                known = ", ".join(k for name, k in table if name == path.name)
                 problems.append(_problem(path, node, (key,), f"unknown price group; known: {known}"))
                 continue
             group, field = target
@@ -409,7 +416,7 @@ def layer_prices(snapshot: Snapshot, layer: Path) -> Snapshot:
         raise RulePackError(
             head if len(problems) == 1 else head + "\n" + "\n".join(f"  {p}" for p in problems), problems
         )
-    return _replaced(snapshot, groups, origins)
+    return _replaced(snapshot, table, groups, origins)
 
 
 def _merge(snapshot: Snapshot, group: str, field: str, raw: Any) -> dict[str, Any] | None:
@@ -424,13 +431,16 @@ def _merge(snapshot: Snapshot, group: str, field: str, raw: Any) -> dict[str, An
 
 
 def _replaced(
-    snapshot: Snapshot, groups: dict[str, Any], origins: dict[str, dict[str, PriceOrigin]]
+    snapshot: Snapshot,
+    table: dict[tuple[str, str], tuple[str, str]],
+    groups: dict[str, Any],
+    origins: dict[str, dict[str, PriceOrigin]],
 ) -> Snapshot:
     ec2, services = snapshot.ec2, snapshot.services
+    files = {group: (name, key, field) for (name, key), (group, field) in table.items()}
     for group, items in groups.items():
-        name, key = _FILE_OF_GROUP[group]
-        field = LAYERABLE[(name, key)][1]
-        if name == "ec2.yaml":
+        name, key, field = files[group]
+        if name == PACK_FILES[0]:
             ec2 = ec2.model_copy(update={key: getattr(ec2, key).model_copy(update={field: items})})
         else:
             services = services.model_copy(
@@ -446,7 +456,7 @@ def _replaced(
     services = services.model_copy(
         update={"unpriced": {k: v for k, v in services.unpriced.items() if k not in named}}
     )
-    return snapshot.model_copy(update={"ec2": ec2, "services": services, "origins": origins})
+    return snapshot.model_copy(update=dict(ec2=ec2, services=services, origins=origins))
 
 
 def listing(snapshot: Snapshot, today: datetime.date | None = None) -> dict[str, Any]:
