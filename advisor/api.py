@@ -35,7 +35,7 @@ class Advisor:
         from advisor.engine import Engine
 
         self.engine = Engine(self.pack)
-        self.prices: Snapshot = prices.load(rules_dir)
+        self.prices: Snapshot = prices.load(rules_dir, self.layers)  # a pack's prices replace built-in ones
 
     def profile(self, source: Any) -> Profile:
         """Validate a requirements input without evaluating it (raises InvalidRequirements)."""

@@ -7,7 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from advisor.prices import Dated, Snapshot, age_warning, builtin
+from advisor.prices import (
+    RATE_GROUPS,
+    VOLUME_GROUPS,
+    PriceOrigin,
+    Snapshot,
+    VolumePrice,
+    age_warning,
+    builtin,
+)
 from advisor.requirements import Requirements
 from advisor.result import Cost, CostItem, CostRange, Result
 from advisor.rulepack import NOT_APPLICABLE
@@ -35,6 +43,8 @@ class _Estimate:
     unpriced: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     used: set[str] = field(default_factory=set)  # snapshot groups the figures rest on
+    # organization pack prices the figures rest on -> the items priced from each, in order of use
+    from_packs: dict[PriceOrigin, list[str]] = field(default_factory=dict)
     break_even: float | None = None
 
     def only_baseline(self, lines: list[CostItem]) -> None:
@@ -43,10 +53,28 @@ class _Estimate:
             self.compute[model] = lines if model == self.snapshot.pricing.baseline else None
 
     def line(
-        self, group: str, area: str, what: str, unit: str, quantity: float, unit_price: float
+        self,
+        group: str,
+        area: str,
+        what: str,
+        unit: str,
+        quantity: float,
+        unit_price: float,
+        item: str | None = None,
     ) -> CostItem:
-        dated: Dated = self.snapshot.groups[group]
-        self.used.add(group)
+        """One priced line; `item` names the price in its group (an instance type, a storage class,
+        a rate), so a price an organization pack replaced is shown with the pack's source and date."""
+        origin = self.snapshot.origin(group, item)
+        if origin is not None and item is not None:
+            priced = self.from_packs.setdefault(origin, [])
+            # An instance type or a class names itself; a rate is named with its group (tasks.gb_hour).
+            label = f"{group}.{item}" if group in RATE_GROUPS else item
+            if label not in priced:
+                priced.append(label)
+            source, as_of = origin.source, origin.as_of
+        else:
+            self.used.add(group)
+            source, as_of = self.snapshot.groups[group].source, self.snapshot.groups[group].as_of
         return CostItem(
             area=area,
             what=what,
@@ -54,8 +82,8 @@ class _Estimate:
             quantity=round(quantity, 4),
             unit_price=unit_price,
             monthly=_money(quantity * unit_price),
-            source=dated.source,
-            as_of=dated.as_of.isoformat(),
+            source=source,
+            as_of=as_of.isoformat(),
         )
 
 
@@ -107,7 +135,15 @@ def _ec2(est: _Estimate, result: Result, requirements: Requirements, tables: dic
         billed = HOURS_A_MONTH if model.always_billed else hours
         label = what if model.baseline else f"{what} ({model.words})"
         est.compute[model_id] = [
-            est.line("instances", "instance_family", label, "instance-hour", base * billed, hourly)
+            est.line(
+                "instances",
+                "instance_family",
+                label,
+                "instance-hour",
+                base * billed,
+                hourly,
+                found.instance_type,
+            )
         ]
         if model.interruptible_only:
             est.notes.append(
@@ -140,6 +176,7 @@ def _fargate(est: _Estimate, result: Result, requirements: Requirements) -> None
         "vCPU-hour",
         task_hours * compute.vcpus,
         getattr(prices.vcpu_hour, arch),
+        "vcpu_hour",
     )
     mem = est.line(
         "tasks",
@@ -148,6 +185,7 @@ def _fargate(est: _Estimate, result: Result, requirements: Requirements) -> None
         "GB-hour",
         task_hours * compute.memory_gib,
         getattr(prices.gb_hour, arch),
+        "gb_hour",
     )
     est.only_baseline([cpu, mem])
     est.unpriced.append("Fargate under a Savings Plan: no price in the snapshot")
@@ -172,6 +210,7 @@ def _lambda(est: _Estimate, result: Result, requirements: Requirements) -> None:
         "million requests",
         usage.requests_per_month / 1_000_000,
         getattr(prices.million_requests, arch),
+        "million_requests",
     )
     seconds = usage.requests_per_month * usage.duration_ms / 1000 * memory
     duration = est.line(
@@ -181,6 +220,7 @@ def _lambda(est: _Estimate, result: Result, requirements: Requirements) -> None:
         "GB-second",
         seconds,
         getattr(prices.gb_second, arch),
+        "gb_second",
     )
     est.only_baseline([requests, duration])
     est.notes.append("Lambda's free tier (per account, not per design) is not deducted.")
@@ -188,6 +228,15 @@ def _lambda(est: _Estimate, result: Result, requirements: Requirements) -> None:
         est.notes.append(
             "usage.requests_per_month is 0: the function lines cost nothing until it is answered."
         )
+
+
+def _volume(snapshot: Snapshot, service: str) -> tuple[str, VolumePrice | None]:
+    """The group and price of a storage service priced by the GB-month it holds (EFS, EBS)."""
+    for group in VOLUME_GROUPS:
+        price = getattr(snapshot.services, group).prices.get(service)
+        if price is not None:
+            return group, price
+    return "", None
 
 
 def _storage(est: _Estimate, result: Result, requirements: Requirements) -> None:
@@ -198,16 +247,17 @@ def _storage(est: _Estimate, result: Result, requirements: Requirements) -> None
         storage_class = dataset.decisions.get("storage_class")
         kind = storage_class.choice if storage_class is not None else NOT_APPLICABLE
         if kind == NOT_APPLICABLE:  # a block or file store: no class, priced by its service
-            volume = est.snapshot.services.file_storage.prices.get(service.choice) if service else None
+            group, volume = _volume(est.snapshot, service.choice) if service else ("", None)
             if volume is not None:
                 est.items.append(
                     est.line(
-                        "file_storage",
+                        group,
                         f"dataset:{dataset.name}:storage_service",
                         f"{dataset.name}: {number(answers.size_gb)} GB in {volume.words}",
                         "GB-month",
                         answers.size_gb,
                         volume.gb_month,
+                        service.choice if service else None,
                     )
                 )
             elif service is not None:
@@ -230,7 +280,7 @@ def _storage(est: _Estimate, result: Result, requirements: Requirements) -> None
         if factor > 1:
             what += f" (billed for the {price.min_days}-day minimum, kept {answers.retention_days} days)"
         est.items.append(
-            est.line("storage", area, what, "GB-month", answers.size_gb * factor, price.gb_month)
+            est.line("storage", area, what, "GB-month", answers.size_gb * factor, price.gb_month, kind)
         )
         if price.retrieval_gb > 0:
             share = reads[answers.access]
@@ -242,6 +292,7 @@ def _storage(est: _Estimate, result: Result, requirements: Requirements) -> None
                     "GB retrieved",
                     answers.size_gb * share,
                     price.retrieval_gb,
+                    kind,
                 )
             )
 
@@ -256,7 +307,7 @@ def _hourly(est: _Estimate, result: Result) -> set[str]:
             continue
         # Billed for every hour it exists: it stays up while the design does, not only at the load.
         est.items.append(
-            est.line("load_balancers", area, f"1 × {price.words}", "hour", HOURS_A_MONTH, price.hour)
+            est.line("load_balancers", area, f"1 × {price.words}", "hour", HOURS_A_MONTH, price.hour, choice)
         )
         est.unpriced.append(
             f"{price.words} capacity units: {_price(price.capacity_unit_hour)} USD per LCU-hour, "
@@ -342,13 +393,23 @@ def estimate(
     if today is not None:
         for group in sorted(old_on_today):
             est.notes.append(age_warning(group, snapshot.groups[group].as_of, today))
+    for origin, names in est.from_packs.items():
+        est.notes.append(
+            f"Organization pack {origin.pack}'s prices replace the built-in ones for {', '.join(names)} "
+            f"({origin.file}: {origin.source}, as of {origin.as_of.isoformat()})."
+        )
+        if today is not None and origin.as_of < today - datetime.timedelta(days=365):
+            est.notes.append(age_warning(f"{', '.join(names)} (pack {origin.pack})", origin.as_of, today))
     if est.peak_extra:
         est.notes.append("The high figure adds the instances above the expected load at the peak, On-Demand.")
     if low < expected:
         est.notes.append("The low figure is the cheapest purchase model that applies and has a price.")
     return Cost(
         region="us-east-1",
-        prices_as_of=min((snapshot.groups[g].as_of for g in est.used), default=snapshot.as_of).isoformat(),
+        prices_as_of=min(
+            [snapshot.groups[g].as_of for g in est.used] + [origin.as_of for origin in est.from_packs],
+            default=snapshot.as_of,
+        ).isoformat(),
         monthly=CostRange(low=low, expected=expected, high=high),
         by_purchase_model=by_model,
         items=compute_lines + est.items,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from advisor.change_words import value_text
@@ -30,6 +31,9 @@ class CostSide(Out):
     prices_as_of: str
     monthly: CostRange
     unpriced: list[str]  # what the side's figure leaves out
+    # With `--date`: whether the oldest price the figure rests on was seen more than a year before
+    # that day; null without a date, so the output never depends on the clock.
+    over_a_year_old: bool | None = None
 
 
 class CostDiff(Out):
@@ -74,16 +78,23 @@ def _decisions(result: Result) -> dict[str, Decision]:
     return out
 
 
-def _cost_side(result: Result) -> CostSide | None:
+def _cost_side(result: Result, today: datetime.date | None) -> CostSide | None:
     if result.cost is None:
         return None
+    old = None
+    if today is not None:
+        seen = datetime.date.fromisoformat(result.cost.prices_as_of)
+        old = seen < today - datetime.timedelta(days=365)
     return CostSide(
-        prices_as_of=result.cost.prices_as_of, monthly=result.cost.monthly, unpriced=result.cost.unpriced
+        prices_as_of=result.cost.prices_as_of,
+        monthly=result.cost.monthly,
+        unpriced=result.cost.unpriced,
+        over_a_year_old=old,
     )
 
 
-def _cost(a: Result, b: Result) -> CostDiff:
-    left, right = _cost_side(a), _cost_side(b)
+def _cost(a: Result, b: Result, today: datetime.date | None) -> CostDiff:
+    left, right = _cost_side(a, today), _cost_side(b, today)
     difference = None
     if left is not None and right is not None:
         # Rounded like the figures themselves: 0.1 + 0.2 must not print as 0.30000000000000004.
@@ -96,7 +107,8 @@ def _cost(a: Result, b: Result) -> CostDiff:
     return CostDiff(a=left, b=right, difference=difference)
 
 
-def compare(a: Result, b: Result, name_a: str, name_b: str) -> Diff:
+def compare(a: Result, b: Result, name_a: str, name_b: str, today: datetime.date | None = None) -> Diff:
+    """`today` (from --date) is the day each side's prices are judged old or not on."""
     answers_a, answers_b = _flat(a.profile.answers()), _flat(b.profile.answers())
     answers = [
         AnswerDiff(path=path, a=answers_a.get(path), b=answers_b.get(path))
@@ -130,7 +142,7 @@ def compare(a: Result, b: Result, name_a: str, name_b: str) -> Diff:
         controls_removed=[c for c in controls_a if c not in controls_b],
         warnings_added=[w for w in b.warnings if w not in a.warnings],
         warnings_removed=[w for w in a.warnings if w not in b.warnings],
-        cost=_cost(a, b),
+        cost=_cost(a, b, today),
     )
 
 
@@ -193,9 +205,10 @@ def _cost_lines(cost: CostDiff) -> list[str]:
             continue
         m = side.monthly
         left_out = f"; {len(side.unpriced)} things not priced" if side.unpriced else ""
+        old = "; ! more than a year old on the date given" if side.over_a_year_old else ""
         out.append(
             f"  {name:<10}{m.low:>12,.2f}{m.expected:>12,.2f}{m.high:>12,.2f}"
-            f"  (prices as of {side.prices_as_of}{left_out})"
+            f"  (prices as of {side.prices_as_of}{left_out}{old})"
         )
     if cost.difference is not None:
         d = cost.difference

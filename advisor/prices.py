@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from advisor.errors import RulePackError
 from advisor.rulepack import default_root
@@ -21,13 +30,27 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# One link: an https page with no spaces or control characters (the memo links every source).
+_LINK = r"^https://[^\s\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+$"
+_AWS_PAGE = "https://aws.amazon.com/"
+
+
 class Dated(Strict):
     """A group of prices from one source, seen on one date."""
 
-    source: str = Field(pattern=r"^https://aws\.amazon\.com/")
-    via: str = ""
+    source: str = Field(pattern=_LINK, max_length=300)
+    via: str = Field("", pattern=r"^[^\x00-\x1f\x7f-\x9f]*$", max_length=300)
     as_of: datetime.date
     region: Literal["us-east-1"]
+
+    @field_validator("source")
+    @classmethod
+    def _an_aws_page(cls, source: str, info: ValidationInfo) -> str:
+        # The built-in snapshot quotes AWS's own pricing pages; an organization pack's negotiated
+        # rates come from its own rate card (validated with the context {"pack": name}).
+        if not (info.context or {}).get("pack") and not source.startswith(_AWS_PAGE):
+            raise ValueError(f"the built-in prices quote an AWS pricing page ({_AWS_PAGE}...)")
+        return source
 
 
 class InstancePrice(Strict):
@@ -112,6 +135,7 @@ class ServicesFile(Strict):
     s3: S3
     load_balancers: LoadBalancers
     file_storage: FileStorage
+    block_storage: FileStorage  # EBS volumes, priced like a file system by the GB-month provisioned
     unpriced: dict[str, str] = Field(default_factory=dict)
 
 
@@ -159,11 +183,26 @@ class PricingFile(Strict):
         return next(name for name, model in self.purchase_models.items() if model.baseline)
 
 
+class PriceOrigin(Strict):
+    """Where an organization pack's price comes from: the pack, its price file, source and date."""
+
+    pack: str
+    file: str
+    source: str
+    via: str = ""
+    as_of: datetime.date
+
+
 class Snapshot(Strict):
     ec2: Ec2File
     services: ServicesFile
     usage: UsageFile
     pricing: PricingFile
+    # group -> item -> the organization pack whose price replaced the built-in one (layer_prices)
+    origins: dict[str, dict[str, PriceOrigin]] = Field(default_factory=dict)
+
+    def origin(self, group: str, item: str | None) -> PriceOrigin | None:
+        return self.origins.get(group, {}).get(item) if item is not None else None
 
     @property
     def groups(self) -> dict[str, Dated]:
@@ -175,12 +214,14 @@ class Snapshot(Strict):
             "storage": self.services.s3,
             "load_balancers": self.services.load_balancers,
             "file_storage": self.services.file_storage,
+            "block_storage": self.services.block_storage,
         }
 
     @property
     def as_of(self) -> datetime.date:
         """The snapshot's date: that of its oldest figure, so no figure looks newer than it is."""
-        return min(group.as_of for group in self.groups.values())
+        packs = [origin.as_of for items in self.origins.values() for origin in items.values()]
+        return min([group.as_of for group in self.groups.values()] + packs)
 
     @property
     def newest(self) -> datetime.date:
@@ -213,11 +254,20 @@ def age_warning(group: str, seen: datetime.date, today: datetime.date) -> str:
     )
 
 
-FILES = {name: f"{name}.yaml" for name in Snapshot.model_fields}
+FILES = {name: f"{name}.yaml" for name in Snapshot.model_fields if name != "origins"}
 
 
-def load(root: Path | None = None) -> Snapshot:
-    folder = (root or default_root()) / "prices"
+def load(root: Path | None = None, layers: Sequence[Path] = ()) -> Snapshot:
+    """The snapshot of `root`'s prices/ (the built-in one by default) with each organization pack's
+    prices/ layered on it in order (`layer_prices`)."""
+    snapshot = _load_root(root) if root is not None else builtin()
+    for layer in layers:
+        snapshot = layer_prices(snapshot, Path(layer))
+    return snapshot
+
+
+def _load_root(root: Path) -> Snapshot:
+    folder = root / "prices"
     data = {}
     for key, name in FILES.items():
         path = folder / name
@@ -240,7 +290,173 @@ def load(root: Path | None = None) -> Snapshot:
 
 @functools.cache
 def builtin() -> Snapshot:
-    return load()
+    return _load_root(default_root())
+
+
+# ---- an organization pack's own prices (SPEC section 9, issue 14) ---------------------------------
+#
+# A pack's prices/ holds ec2.yaml and services.yaml in the format of rules/prices/, each group
+# optional. Granularity: one priced item replaces the built-in one: an instance type, an S3 storage
+# class, a load balancer, a file system, or one rate of Fargate or Lambda (both architectures).
+# Everything the pack does not name stays built-in. pricing.yaml and usage.yaml are how the estimate
+# is modelled, not prices: a pack cannot change them.
+
+VOLUME_GROUPS = ("file_storage", "block_storage")  # storage services priced by the GB-month held
+RATE_GROUPS = ("tasks", "functions")  # groups whose items are rates (vcpu_hour), not things (m8g.large)
+PACK_FILES = ("ec2.yaml", "services.yaml")  # the price files a pack may hold
+
+
+def layerable(snapshot: Snapshot) -> dict[tuple[str, str], tuple[str, str]]:
+    """(pack file, its group) -> (the snapshot group it layers on, the field holding its items).
+
+    Read from the models, so a group added to the snapshot can be layered without a list to update
+    (and no option id, such as a service that names its group, is spelled out in code)."""
+    names = {id(group): name for name, group in snapshot.groups.items()}
+    out = {}
+    for file, part in zip(PACK_FILES, (snapshot.ec2, snapshot.services), strict=True):
+        for key in type(part).model_fields:
+            group = getattr(part, key)
+            if id(group) in names:
+                items = next(f for f in type(group).model_fields if f not in Dated.model_fields)
+                out[(file, key)] = (names[id(group)], items)
+    return out
+
+
+def _pack_name(layer: Path) -> str:
+    # The rule pack loader has already checked pack.yaml (rulepack.PackFile) before prices load.
+    try:
+        info = yaml.safe_load((layer / "pack.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise RulePackError(f"{layer / 'pack.yaml'}: {error}") from None
+    name = info.get("name") if isinstance(info, dict) else None
+    if not isinstance(name, str):
+        raise RulePackError(f"{layer / 'pack.yaml'}: name: a rule pack needs a name")
+    return name
+
+
+def _line(node: yaml.Node | None, loc: Sequence[Any]) -> int | None:
+    """The line of the deepest node of `loc` found in a composed YAML document (1-based)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = next((value for key, value in node.value if key.value == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            found = node.value[part]
+        else:
+            found = None
+        if found is None:
+            break
+        node, line = found, found.start_mark.line + 1
+    return line
+
+
+def _problem(path: Path, node: yaml.Node | None, loc: Sequence[Any], message: str) -> str:
+    line = _line(node, loc)
+    where = f"line {line}: " if line else ""
+    field = ".".join(str(part) for part in loc)
+    return f"{path}: {where}{field}: {message}" if field else f"{path}: {where}{message}"
+
+
+def layer_prices(snapshot: Snapshot, layer: Path) -> Snapshot:
+    """`snapshot` with the prices of the organization pack in `layer` replacing the items it names.
+
+    A bad price file is a RulePackError naming the file, the line and the field, every problem at once.
+    """
+    folder = layer / "prices"
+    if not folder.is_dir():
+        return snapshot
+    pack = _pack_name(layer)
+    problems: list[str] = []
+    groups: dict[str, Any] = {}  # snapshot group -> its items, pack prices over the built-in ones
+    origins = {group: dict(items) for group, items in snapshot.origins.items()}
+    table = layerable(snapshot)
+    for path in sorted(folder.iterdir()):
+        if path.name not in PACK_FILES:
+            known = ", ".join(PACK_FILES)
+            problems.append(f"{path}: an organization pack's prices/ holds {known} only")
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            data = yaml.safe_load(text)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            problems.append(f"{path}: {error}")
+            continue
+        if not isinstance(data, dict):
+            problems.append(_problem(path, node, (), "expected groups of prices (instances:, s3:, ...)"))
+            continue
+        for key, raw in data.items():
+            target = table.get((path.name, str(key)))
+            if target is None:
+                known = ", ".join(k for name, k in table if name == path.name)
+                problems.append(_problem(path, node, (key,), f"unknown price group; known: {known}"))
+                continue
+            group, field = target
+            merged = _merge(snapshot, group, field, raw)
+            if merged is None:
+                problems.append(_problem(path, node, (key, field), f"expected a mapping of {field}"))
+                continue
+            model = type(snapshot.groups[group])
+            try:
+                checked = model.model_validate(merged, context={"pack": pack})
+            except ValidationError as error:
+                problems += [
+                    _problem(path, node, (key, *e["loc"]), e["msg"].removeprefix("Value error, "))
+                    for e in error.errors(include_url=False)
+                ]
+                continue
+            groups[group] = getattr(checked, field)
+            origin = PriceOrigin(
+                pack=pack, file=str(path), source=checked.source, via=checked.via, as_of=checked.as_of
+            )
+            for item in raw[field]:
+                origins.setdefault(group, {})[str(item)] = origin
+    if problems:
+        head = problems[0] if len(problems) == 1 else f"{len(problems)} problems in the pack's prices:"
+        raise RulePackError(
+            head if len(problems) == 1 else head + "\n" + "\n".join(f"  {p}" for p in problems), problems
+        )
+    return _replaced(snapshot, table, groups, origins)
+
+
+def _merge(snapshot: Snapshot, group: str, field: str, raw: Any) -> dict[str, Any] | None:
+    """The pack's group as the model reads it: its own source and date, its items over the built-in."""
+    if not isinstance(raw, dict):
+        return raw  # the model says what is wrong with it
+    items = raw.get(field)
+    if not isinstance(items, dict):
+        return None
+    builtin_items = snapshot.groups[group].model_dump()[field]
+    return {**raw, field: {**builtin_items, **items}}
+
+
+def _replaced(
+    snapshot: Snapshot,
+    table: dict[tuple[str, str], tuple[str, str]],
+    groups: dict[str, Any],
+    origins: dict[str, dict[str, PriceOrigin]],
+) -> Snapshot:
+    ec2, services = snapshot.ec2, snapshot.services
+    files = {group: (name, key, field) for (name, key), (group, field) in table.items()}
+    for group, items in groups.items():
+        name, key, field = files[group]
+        if name == PACK_FILES[0]:
+            ec2 = ec2.model_copy(update={key: getattr(ec2, key).model_copy(update={field: items})})
+        else:
+            services = services.model_copy(
+                update={key: getattr(services, key).model_copy(update={field: items})}
+            )
+    priced = set(ec2.instances.prices)
+    unpriced_sizes = {
+        family: [size for size in sizes if f"{family}.{size}" not in priced]
+        for family, sizes in ec2.unpriced.items()
+    }
+    ec2 = ec2.model_copy(update={"unpriced": {k: v for k, v in unpriced_sizes.items() if v}})
+    named = {item for items in origins.values() for item in items}
+    services = services.model_copy(
+        update={"unpriced": {k: v for k, v in services.unpriced.items() if k not in named}}
+    )
+    return snapshot.model_copy(update=dict(ec2=ec2, services=services, origins=origins))
 
 
 def listing(snapshot: Snapshot, today: datetime.date | None = None) -> dict[str, Any]:
@@ -269,6 +485,11 @@ def listing(snapshot: Snapshot, today: datetime.date | None = None) -> dict[str,
             "services": dict(snapshot.services.unpriced),
         },
         "assumptions": {"reads_per_month": dict(snapshot.usage.reads_per_month)},
+        # group -> item -> the organization pack whose price replaced the built-in one (--rules)
+        "from_packs": {
+            group: {item: origin.model_dump(mode="json") for item, origin in items.items()}
+            for group, items in snapshot.origins.items()
+        },
     }
 
 
@@ -287,6 +508,11 @@ def render_listing_text(snapshot: Snapshot, today: datetime.date | None = None) 
         if group.via:
             out.append(f"  via {group.via}")
         out += [f"  {line}" for line in _figures(snapshot, name)]
+    if snapshot.origins:
+        out += ["", "from organization packs (these figures above are theirs, not the built-in ones):"]
+        for kind, items in snapshot.origins.items():
+            for item, origin in items.items():
+                out.append(f"  {kind} {item}: pack {origin.pack}, as of {origin.as_of}, {origin.source}")
     out += ["", "not priced:"]
     out += [f"  {name}: {', '.join(sizes)}" for name, sizes in snapshot.ec2.unpriced.items()]
     out += [f"  {key}: {why}" for key, why in snapshot.services.unpriced.items()]
@@ -304,7 +530,7 @@ def _figures(snapshot: Snapshot, name: str) -> list[str]:
             f"{kind}: {c.gb_month}/GB-month, retrieval {c.retrieval_gb}/GB, minimum {c.min_days} days"
             for kind, c in snapshot.services.s3.classes.items()
         ]
-    if name in ("load_balancers", "file_storage"):
+    if name in ("load_balancers", *VOLUME_GROUPS):
         return [
             f"{kind}: " + ", ".join(f"{key} {value}" for key, value in price.items())
             for kind, price in snapshot.groups[name].model_dump()["prices"].items()

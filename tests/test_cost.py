@@ -139,6 +139,23 @@ def test_a_shared_file_system_is_priced_by_the_gb_month(snapshot: prices.Snapsho
     assert result.cost is not None and not any("uploads" in entry for entry in result.cost.unpriced)
 
 
+def test_a_block_volume_is_priced_by_the_gb_month_provisioned(snapshot: prices.Snapshot) -> None:
+    server = {
+        "version": 1,
+        "name": "block volume",
+        "workload": {"type": "web_app", "needs_os_control": True},
+        "datasets": [{"name": "scratch", "usage": "block_volume", "size_gb": 500}],
+    }
+    result = _evaluate(server)
+    assert result.datasets[0].decisions["storage_service"].choice == "ebs"
+    (line,) = _lines(result, "dataset:scratch:storage_service")
+    # 500 GB x 0.08 (EBS gp3, us-east-1), its baseline IOPS and throughput included
+    assert (line.quantity, line.unit_price, line.monthly) == (500, 0.08, 40.0)
+    assert line.what == "scratch: 500 GB in EBS gp3"
+    assert (line.source, line.as_of) == ("https://aws.amazon.com/ebs/pricing/", "2025-05-12")
+    assert result.cost is not None and not any("scratch" in entry for entry in result.cost.unpriced)
+
+
 ARCHIVE: dict[str, Any] = {
     "version": 1,
     "name": "archive",
@@ -487,3 +504,45 @@ def test_the_prices_command_warns_on_the_date_given() -> None:
     assert data["groups"]["load_balancers"]["over_a_year_old"] is False
     assert json.loads(runner.invoke(main, ["prices", "--format", "json"]).output)["warnings"] == []
     assert runner.invoke(main, ["prices", "--today", "29/11/2026"]).exit_code == 2
+
+
+def test_diff_judges_each_sides_prices_on_the_date_given(tmp_path: Any) -> None:
+    import json
+
+    import yaml
+    from click.testing import CliRunner
+
+    from advisor.cli import cli as main
+
+    path = tmp_path / "server.yaml"
+    path.write_text(yaml.safe_dump(BURSTY_SERVER))
+    runner = CliRunner()
+    args = ["diff", str(path), str(path), "--set", "usage.instances=6", "--format", "json"]
+    # t3.large's price dates from 2023-08-30: more than a year before 2026-11-29, not before 2024-01-01
+    late = json.loads(runner.invoke(main, [*args, "--date", "2026-11-29"]).stdout)["cost"]
+    assert late["a"]["prices_as_of"] == "2023-08-30"
+    assert late["a"]["over_a_year_old"] is True and late["b"]["over_a_year_old"] is True
+    early = json.loads(runner.invoke(main, [*args, "--today", "2024-01-01"]).stdout)["cost"]
+    assert early["a"]["over_a_year_old"] is False
+    # without a date nothing is judged: the output never depends on the clock
+    assert json.loads(runner.invoke(main, args).stdout)["cost"]["a"]["over_a_year_old"] is None
+    text = runner.invoke(main, args[:-2] + ["--date", "2026-11-29"]).stdout
+    assert "more than a year old on the date given" in text
+    assert runner.invoke(main, [*args, "--date", "29.11.2026"]).exit_code == 2
+
+
+def test_memo_judges_the_prices_on_its_date() -> None:
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from advisor.cli import cli as main
+
+    example = str(Path(__file__).resolve().parent.parent / "examples" / "ml-training.yaml")
+    runner = CliRunner()
+    late = runner.invoke(main, ["memo", example, "--date", "2026-11-29"])
+    early = runner.invoke(main, ["memo", example, "--today", "2024-01-01"])
+    assert late.exit_code == early.exit_code == 0, late.output + early.output
+    old = "date from 2023-08-30, more than a year before"
+    assert f"{old} 2026-11-29" in late.stdout
+    assert f"{old} 2024-01-01" not in early.stdout  # four months old on that day

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import sys
 
 import click
 
-from advisor.cli.common import evaluate_document, read_document, rules_option, set_option
+from advisor.cli.common import date_option, evaluate_document, read_document, rules_option, set_option
 
 
 @click.command()
@@ -17,7 +18,17 @@ from advisor.cli.common import evaluate_document, read_document, rules_option, s
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @set_option
 @rules_option
-def diff(a: str, b: str, fmt: str, output: str | None, force: bool, settings: tuple, layers: tuple) -> None:
+@date_option
+def diff(
+    a: str,
+    b: str,
+    fmt: str,
+    output: str | None,
+    force: bool,
+    settings: tuple,
+    layers: tuple,
+    today: datetime.date | None,
+) -> None:
     """Compare two requirements files: the answers and decisions that differ, controls and warnings.
 
     --set applies to B only, so `advisor diff FILE FILE --set PATH=VALUE` asks "what if".
@@ -28,10 +39,10 @@ def diff(a: str, b: str, fmt: str, output: str | None, force: bool, settings: tu
     from advisor.output import write_text
     from advisor.terminal import detect
 
-    left = evaluate_document(read_document(a), layers)
-    right = evaluate_document(read_document(b, settings), layers)
+    left = evaluate_document(read_document(a), layers, today)
+    right = evaluate_document(read_document(b, settings), layers, today)
     compared = diffing.compare(
-        left, right, "standard input" if a == "-" else a, "standard input" if b == "-" else b
+        left, right, "standard input" if a == "-" else a, "standard input" if b == "-" else b, today
     )
     if fmt == "json":
         text = compared.model_dump_json(indent=2) + "\n"

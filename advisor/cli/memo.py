@@ -28,9 +28,12 @@ from advisor.memo import DEFAULT_ADR_FOLDER, FORMATS
 )
 @click.option(
     "--date",
+    "--today",
     "date",
     metavar="YYYY-MM-DD",
-    help="The memo's date (default: SOURCE_DATE_EPOCH if set, else today).",
+    help="The memo's date and the day the run is judged on: overrides whose `until` has passed stop "
+    "applying, prices seen more than a year before it are flagged (default: SOURCE_DATE_EPOCH if set, "
+    "else today).",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @set_option
@@ -52,7 +55,7 @@ def memo(
 
     document = read_document(file, settings)
     # The memo says under each decision what would change it: that takes one evaluation per change.
-    result = with_sensitivity(advisor_for(layers), document, evaluate_document(document, layers, day))
+    result = with_sensitivity(advisor_for(layers), document, evaluate_document(document, layers, day), day)
     source = "standard input" if file == "-" else Path(file).name
     view = memos.build(result, advisor_for(layers).pack, day, source)
     if fmt == "adr":

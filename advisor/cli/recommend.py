@@ -46,7 +46,7 @@ def recommend(
         from advisor.api import advisor_for
         from advisor.sensitivity import with_sensitivity
 
-        result = with_sensitivity(advisor_for(layers), document, result)
+        result = with_sensitivity(advisor_for(layers), document, result, today)
     if fmt == "json":
         text = result.to_json() + "\n"
     else:
