@@ -66,8 +66,9 @@ def suggest_instance(tables: dict[str, Any], family: str, compute: dict[str, Any
     """The smallest current size of `family` that gives the answers' vCPUs and memory.
 
     The family names, architectures and sizes come from rules/tables/instance_types.yaml:
-    `names` maps architecture -> instance family name, in order of preference for architecture
-    "any"; `sizes` maps size -> [vCPUs, GiB]; `sizes_by_name` may give a name its own sizes.
+    `names` maps architecture -> instance family name; `sizes` maps size -> [vCPUs, GiB];
+    `sizes_by_name` may give a name its own sizes. `compute["architecture"]` is the decided one
+    (see decided_architecture); only "any", or one the family lacks, falls back to the first name.
     """
     table = tables.get("instance_types", {}).get("families", {}).get(family)
     if not table:
@@ -89,10 +90,22 @@ def suggest_instance(tables: dict[str, Any], family: str, compute: dict[str, Any
     return Suggestion(name, size, cpu, mem, arch, missing, not fitting)
 
 
+def decided_architecture(compute: dict[str, Any], decision: dict[str, Any]) -> dict[str, Any]:
+    """The compute answers with the architecture the cpu_architecture area decided, where it did.
+
+    The answer "any" leaves the choice to that area; following its decision, not the order of the
+    instance table's names, keeps the suggested instance, its price and the decision in step.
+    """
+    decided = decision.get("cpu_architecture")
+    if decided in ("arm64", "x86_64") and decided != compute["architecture"]:
+        return {**compute, "architecture": decided}
+    return compute
+
+
 @pass_context
 def instance_type(context: Context, family: str) -> str:
     """The suggested size of `family` for the answers, in words (see suggest_instance)."""
-    compute = context["answers"]["compute"]
+    compute = decided_architecture(context["answers"]["compute"], context.get("decision") or {})
     found = suggest_instance(context["tables"], family, compute)
     if found is None:
         return ""
@@ -164,7 +177,7 @@ def value_at(context: dict[str, Any], path: tuple[str, ...]) -> Any:
     return (type(value).__name__, value)
 
 
-instance_type.reads = (("answers", "compute"),)  # type: ignore[attr-defined]
+instance_type.reads = (("answers", "compute"), ("decision", "cpu_architecture"))  # type: ignore[attr-defined]
 
 FILTERS = {"duration": duration, "number": number, "join_and": join_and, "months": months}
 GLOBALS = {"instance_type": instance_type}

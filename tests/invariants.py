@@ -494,6 +494,66 @@ def arm64_on_a_family_without_graviton_is_warned(answers, result):
     return []
 
 
+# Platforms that run no processor of the design's choosing (rule cpu.not-applicable.no-processor-to-choose).
+NO_PROCESSOR_TO_CHOOSE = ("lightsail", "not_applicable")
+
+
+@invariant(
+    {"compute.architecture": ("arm64", "x86_64")},
+    {"compute.architecture": ("arm64",), "compute.accelerator": ("gpu_training",)},
+    {"compute.architecture": ("arm64",), "compute.bottleneck": ("storage_density",)},
+)
+def the_architecture_answer_is_followed(answers, result):
+    """cpu_architecture applies exactly where the design runs servers, tasks or functions; there it
+    never contradicts compute.architecture: x86_64 is always kept, and arm64 gives way only with a
+    warning naming compute.architecture."""
+    platform, decided = choice(result, "compute_platform"), choice(result, "cpu_architecture")
+    if (platform in NO_PROCESSOR_TO_CHOOSE) != (decided == "not_applicable"):
+        return [f"cpu_architecture={decided} on compute_platform={platform}"]
+    asked = answers["compute"]["architecture"]
+    if decided == "not_applicable" or asked in ("any", decided):
+        return []
+    if asked == "arm64" and warned(result, "compute.architecture"):
+        return []
+    return [f"cpu_architecture={decided} for compute.architecture={asked} without a warning"]
+
+
+@invariant(
+    {"compute.architecture": ("arm64",), "compute.accelerator": ("gpu_inference", "graphics")},
+    {"compute.architecture": ("any",), "workload.type": ("web_app", "batch", "cache", "nosql_database")},
+)
+def the_suggested_instance_has_the_decided_architecture(answers, result):
+    """An arm64 design never gets a family without Graviton types, and the suggested instance type
+    is the table's name for the decided architecture wherever the family has one (not whichever
+    name the table lists first)."""
+    decided, family = choice(result, "cpu_architecture"), choice(result, "instance_family")
+    if family == "not_applicable":
+        return []
+    if decided == "arm64" and family in NO_GRAVITON_FAMILIES:
+        return [f"instance_family={family} on arm64"]
+    names = pack().tables["instance_types"]["families"][family]["names"]
+    suggested = result["decisions"]["instance_family"].get("details", {}).get("suggested_instance_type", "")
+    if decided in names and suggested and not suggested.startswith(names[decided] + "."):
+        return [f"suggested {suggested} for {decided}, whose {family} name is {names[decided]}"]
+    return []
+
+
+@invariant(
+    {
+        "workload.interruptible": ("restartable", "checkpointed"),
+        "workload.containerized": (True,),
+        "workload.stateful": (False,),
+    },
+)
+def fargate_spot_runs_x86_64(answers, result):
+    """Fargate Spot runs Linux X86_64 tasks only (fact fargate_spot_platforms): Spot on Fargate
+    capacity always comes with cpu_architecture x86_64."""
+    if choice(result, "container_capacity") == "fargate" and choice(result, "purchase_option") == "spot":
+        if choice(result, "cpu_architecture") != "x86_64":
+            return [f"Fargate Spot with cpu_architecture={choice(result, 'cpu_architecture')}"]
+    return []
+
+
 @invariant({"workload.latency": ("ultra_low",), "workload.type": ("event_driven", "scheduled_job", "api")})
 def ultra_low_latency_on_lambda_is_warned(answers, result):
     """Lambda starts new execution environments cold: ultra_low latency on Lambda always comes with

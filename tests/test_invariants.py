@@ -399,6 +399,20 @@ BREAKAGES: dict[str, tuple[dict[str, Any], Any]] = {
         _with(workload={"type": "ml_training"}, compute={"architecture": "arm64"}),
         lambda r: r.update(warnings=[]),
     ),
+    "the_architecture_answer_is_followed": (
+        _with(workload={"type": "web_app"}, compute={"architecture": "x86_64"}),
+        _decide("cpu_architecture", "arm64"),
+    ),
+    "the_suggested_instance_has_the_decided_architecture": (
+        _with(workload={"type": "web_app"}),
+        lambda r: r["decisions"]["instance_family"]["details"].update(
+            suggested_instance_type="m8i.large (2 vCPU, 8 GiB)"
+        ),
+    ),
+    "fargate_spot_runs_x86_64": (
+        _with(workload={"type": "batch", "containerized": True, "interruptible": "checkpointed"}),
+        _decide("cpu_architecture", "arm64"),
+    ),
     "ultra_low_latency_on_lambda_is_warned": (
         _with(workload={"type": "event_driven", "latency": "ultra_low"}),
         lambda r: r.update(warnings=[]),
