@@ -136,10 +136,10 @@ def test_an_internal_error_on_one_input_is_its_line_and_exit_1(runner, tmp_path,
 
     real = Advisor.evaluate_profile
 
-    def flaky(self, profile):
+    def flaky(self, profile, today=None):
         if profile.requirements.name == "trips a bug":
             raise KeyError("boom")
-        return real(self, profile)
+        return real(self, profile, today)
 
     monkeypatch.setattr(Advisor, "evaluate_profile", flaky)
     path = write_jsonl(tmp_path / "p.jsonl", [MINIMAL, {**MINIMAL, "name": "trips a bug"}, "[]", MINIMAL])
@@ -194,7 +194,7 @@ def test_output_file_is_written_whole_and_never_overwritten_without_force(runner
 def test_a_failing_run_leaves_no_output_and_no_temporary_file(runner, tmp_path, monkeypatch):
     from advisor.api import Advisor
 
-    def interrupted(self, profile):
+    def interrupted(self, profile, today=None):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Advisor, "evaluate_profile", interrupted)
