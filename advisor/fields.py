@@ -42,6 +42,18 @@ class Field:
             (annotation,) = get_args(annotation)
         return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
+    @property
+    def kind(self) -> Literal["number", "list", "bool", "enum"]:
+        """What kind of answer rules test it as; "enum" for any other single value (text, a choice)."""
+        annotation = self.annotation
+        if annotation in (int, float):
+            return "number"
+        if get_origin(annotation) is list:
+            return "list"
+        if annotation is bool:
+            return "bool"
+        return "enum"
+
     def values(self) -> tuple[str, ...]:
         """The keys of the values it takes (YAML text of each; auto/yes/no for an optional yes-no)."""
         annotation = self.annotation

@@ -23,6 +23,7 @@ from markupsafe import escape
 
 from advisor import diagram as diagrams
 from advisor import fields
+from advisor.conditions import DERIVED_FIELDS
 from advisor.cost import cost_view
 from advisor.errors import MemoError
 from advisor.markup import after_because, html_code, md, mermaid, oneline, plain, slug, url
@@ -45,9 +46,10 @@ from advisor.memo_view import (
     Reason,
     SummaryRow,
 )
+from advisor.pack_models import NOT_APPLICABLE, Area, DiagramRole, Option
 from advisor.result import Decision, Result
 from advisor.result import Reason as ReasonRecord
-from advisor.rulepack import DERIVED_FIELDS, NOT_APPLICABLE, Area, DiagramRole, Option, RulePack
+from advisor.rulepack import RulePack
 from advisor.templating import join_and
 
 FORMATS = ("markdown", "html", "adr")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from advisor import diagram as diagrams
-from advisor.rulepack import NOT_APPLICABLE
+from advisor.pack_models import NOT_APPLICABLE
 
 # ---- the view model ---------------------------------------------------------------------------
 

@@ -20,8 +20,11 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from advisor.about import About
+from advisor.conditions import DERIVED_FIELDS, FieldTest
 from advisor.errors import RulePackError
+from advisor.pack_models import NOT_APPLICABLE, Area
 from advisor.requirements import Dataset, Requirements
+from advisor.rule_models import CompiledRule, Rule
 from advisor.rule_sources import (
     RuleSource,
     UnreadablePack,
@@ -31,17 +34,7 @@ from advisor.rule_sources import (
     rule_files,
     rule_sources,
 )
-from advisor.rulepack import (
-    DERIVED_FIELDS,
-    NOT_APPLICABLE,
-    Area,
-    CompiledRule,
-    Rule,
-    RulePack,
-    _Test,
-    default_root,
-    load,
-)
+from advisor.rulepack import RulePack, default_root, load
 
 Kind = Literal[
     "malformed-id",
@@ -314,7 +307,7 @@ class _Allowed:
             self.only = set(self.spec.values)
         self.low, self.high = self.spec.low, self.spec.high
 
-    def add(self, test: _Test) -> None:
+    def add(self, test: FieldTest) -> None:
         op, value = test.op, ("none" if test.value is None else test.value)
         if op == "eq":
             self.only = {value} if self.only is None else self.only & {value}
@@ -387,7 +380,7 @@ class _Model:
 
 
 def _examples(
-    model: _Model, tests: list[_Test], groups: list[list[_Test]]
+    model: _Model, tests: list[FieldTest], groups: list[list[FieldTest]]
 ) -> Iterator[dict[str, Any] | None]:
     """Per combination of one test of each group: an example of answers on which all hold, or None."""
     for combination in itertools.islice(itertools.product(*groups), MAX_COMBINATIONS):
@@ -398,7 +391,7 @@ def _examples(
         yield None if any(value is None for value in example.values()) else example
 
 
-def _conflicts(model: _Model, tests: list[_Test], groups: list[list[_Test]]) -> list[str] | None:
+def _conflicts(model: _Model, tests: list[FieldTest], groups: list[list[FieldTest]]) -> list[str] | None:
     """None when the tests can hold together; else the fields whose tests cannot (first combination)."""
     if math.prod(len(group) for group in groups) > MAX_COMBINATIONS:
         return None  # too many to try: say nothing unproven
@@ -414,16 +407,16 @@ def _conflicts(model: _Model, tests: list[_Test], groups: list[list[_Test]]) -> 
     return first
 
 
-def _tests(rule: CompiledRule) -> tuple[list[_Test], list[list[_Test]]]:
+def _tests(rule: CompiledRule) -> tuple[list[FieldTest], list[list[FieldTest]]]:
     return list(rule.rule.when.all.values()), [list(group) for group in rule.rule.when.any_of]
 
 
-def _known(model: _Model, test: _Test) -> tuple[Any, ...] | None:
+def _known(model: _Model, test: FieldTest) -> tuple[Any, ...] | None:
     spec = model.specs.get(test.field, _Spec())
     return spec.items if test.op in ("contains", "not_contains") else spec.values
 
 
-def _outside_values(model: _Model, test: _Test) -> list[Any]:
+def _outside_values(model: _Model, test: FieldTest) -> list[Any]:
     domain = _known(model, test)
     if test.op in ("contains", "not_contains"):
         return [] if domain is None or test.value in domain else [test.value]
