@@ -121,6 +121,29 @@ def model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return model
 
 
+def dataset_path(path: str) -> tuple[int, str] | None:
+    """One data set's answer, "datasets[2].usage", as (2, "usage"); None for any other path."""
+    if not path.startswith("datasets["):
+        return None
+    index, _, key = path[len("datasets[") :].partition("].")
+    return int(index), key
+
+
+def value_at(answers: Mapping[str, Any], path: str) -> Any:
+    """The value a path names in nested answers: "compute.vcpus", "processing", "datasets[2].usage".
+
+    The one dotted-path lookup: it reads dumped Requirements, and any mapping of mappings (the
+    resolver's roots: "answers.…", "derived.…"). A missing key raises KeyError.
+    """
+    indexed = dataset_path(path)
+    if indexed is not None:
+        return answers["datasets"][indexed[0]][indexed[1]]
+    value: Any = answers
+    for part in path.split("."):
+        value = value[part]
+    return value
+
+
 def leaf_paths(answers: Mapping[str, Any]) -> set[str]:
     """The dotted path of every answer in a dumped Requirements ("datasets[0].usage" for a data set's)."""
     paths: set[str] = set()

@@ -286,8 +286,9 @@ class _Context:
             return Cause(
                 path, plain(meaning[0].upper() + meaning[1:]), plain(words(key, value)), kind="derived"
             )
-        if path.startswith("datasets["):
-            key = path.split("].", 1)[1]
+        indexed = fields.dataset_path(path)
+        if indexed is not None:
+            key = indexed[1]
             return Cause(
                 path, LABELS.get(f"dataset.{key}", key), plain(words(key, value)), path in self.defaulted
             )
@@ -453,13 +454,6 @@ def _backs(reason: ReasonRecord, choice: str) -> bool:
     return reason.effect in ("choose", "favor") and (reason.weight or 0) > 0 and reason.option == choice
 
 
-def _lookup(answers: Mapping[str, Any], path: str) -> Any:
-    value: Any = answers
-    for part in path.split("."):
-        value = value[part]
-    return value
-
-
 def _link_text(ref: str) -> str:
     return ref.removeprefix("https://").removeprefix("docs.aws.amazon.com/")
 
@@ -545,13 +539,12 @@ def _assumption_views(
                 )
     views = []
     for path, areas in affects.items():
-        if path.startswith("datasets["):
-            index, _, key = path[len("datasets[") :].partition("].")
-            value = answers["datasets"][int(index)][key]
-            label = f"{LABELS.get('dataset.' + key, key)} ({plain(answers['datasets'][int(index)]['name'])})"
-            leaf = key
+        value = fields.value_at(answers, path)
+        indexed = fields.dataset_path(path)
+        if indexed is not None:
+            index, leaf = indexed
+            label = f"{LABELS.get('dataset.' + leaf, leaf)} ({plain(answers['datasets'][index]['name'])})"
         else:
-            value = _lookup(answers, path)
             label = LABELS.get(path, path)
             leaf = path
         why = (

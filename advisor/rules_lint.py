@@ -17,13 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel
-
+from advisor import fields
 from advisor.about import About
 from advisor.conditions import DERIVED_FIELDS, FieldTest
 from advisor.errors import RulePackError
 from advisor.pack_models import NOT_APPLICABLE, Area
-from advisor.requirements import Dataset, Requirements
 from advisor.rule_models import CompiledRule, Rule
 from advisor.rule_sources import (
     RuleSource,
@@ -263,24 +261,18 @@ def _number_spec(annotation: Any, metadata: list[Any]) -> _Spec:
 def _model_specs() -> dict[str, _Spec]:
     """field -> what it can hold, from the requirements model (and the derived fields)."""
     specs: dict[str, _Spec] = {}
-
-    def walk(model: type[BaseModel], prefix: str) -> None:
-        for name, info in model.model_fields.items():
-            annotation, path = info.annotation, prefix + name
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-                walk(annotation, path + ".")
-            elif name == "datasets":
-                walk(Dataset, "dataset.")
-            elif get_origin(annotation) is list:
-                (item,) = get_args(annotation)
-                specs[path] = _Spec(items=_literal_values(item))
-            elif annotation in (int, float):
-                specs[path] = _number_spec(annotation, info.metadata)
-            else:
-                nullable = type(None) in get_args(annotation)
-                specs[path] = _Spec(values=_literal_values(annotation), nullable=nullable)
-
-    walk(Requirements, "")
+    for found in fields.walk():
+        annotation, path = found.annotation, found.path
+        if found.model is not None:
+            continue  # a section, or the data sets: their fields follow
+        if get_origin(annotation) is list:
+            (item,) = get_args(annotation)
+            specs[path] = _Spec(items=_literal_values(item))
+        elif annotation in (int, float):
+            specs[path] = _number_spec(annotation, found.info.metadata)
+        else:
+            nullable = type(None) in get_args(annotation)
+            specs[path] = _Spec(values=_literal_values(annotation), nullable=nullable)
     for name, (kind, _) in DERIVED_FIELDS.items():
         if kind == "bool":
             specs[name] = _Spec(values=(True, False))
@@ -599,18 +591,7 @@ def _shown(value: Any) -> str:
 
 def _help_texts() -> list[str]:
     # Field help quotes facts by name ({spot_notice}, advisor.about): those facts are used too.
-    texts: list[str] = []
-
-    def walk(model: type[BaseModel]) -> None:
-        for info in model.model_fields.values():
-            texts.extend(item.help for item in info.metadata if isinstance(item, About))
-            annotation = info.annotation
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-                walk(annotation)
-
-    walk(Requirements)
-    walk(Dataset)
-    return texts
+    return [found.about.help for found in fields.walk()]
 
 
 def _fact_findings(root: Path, pack: RulePack, today: datetime.date) -> list[Finding]:
