@@ -144,6 +144,15 @@ def value_at(answers: Mapping[str, Any], path: str) -> Any:
     return value
 
 
+def set_at(document: dict[str, Any], path: str, value: Any) -> None:
+    """Set the answer a path names ("workload.type", "processing") in a document being built."""
+    section, _, name = path.partition(".")
+    if name:
+        document.setdefault(section, {})[name] = value
+    else:
+        document[section] = value
+
+
 def leaf_paths(answers: Mapping[str, Any]) -> set[str]:
     """The dotted path of every answer in a dumped Requirements ("datasets[0].usage" for a data set's)."""
     paths: set[str] = set()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, RootModel, ValidationError, model_validator
 
+from advisor import fields
 from advisor.conditions import FIELD_KINDS
 from advisor.pack_models import Strict
 from advisor.requirements import Requirements, WorkloadType
@@ -124,11 +125,7 @@ class TypeDefaults(RootModel[dict[WorkloadType, dict[str, Any]]]):
                 if path not in DEFAULTABLE:
                     problems.append(f"{kind}.{path}: is not an answer a workload type can assume")
                     continue
-                section, _, name = path.partition(".")
-                if name:
-                    document.setdefault(section, {})[name] = value
-                else:
-                    document[section] = value
+                fields.set_at(document, path, value)
             try:
                 Requirements.model_validate(document)
             except ValidationError as error:

@@ -533,11 +533,7 @@ def _requirements(example: dict[str, Any], model: _Model) -> dict[str, Any] | No
         if name.startswith("dataset."):
             dataset[name.split(".", 1)[1]] = value
             continue
-        section, _, key = name.partition(".")
-        if key:
-            document.setdefault(section, {})[key] = value
-        else:
-            document[section] = value
+        fields.set_at(document, name, value)
     if dataset:
         dataset.setdefault("name", "data")
         dataset.setdefault("usage", "static_assets")

@@ -55,3 +55,15 @@ def test_rules_test_each_answer_as_the_kind_its_type_says():
     assert FIELD_KINDS["dataset.size_gb"] == "number"
     assert FIELD_KINDS["derived.memory_per_vcpu"] == "number"
     assert "workload" not in FIELD_KINDS and "datasets" not in FIELD_KINDS  # sections hold no answer
+
+
+def test_set_at_builds_sections_and_top_level_answers():
+    document: dict[str, object] = {"workload": {"type": "batch"}}
+    fields.set_at(document, "workload.traffic", "spiky")
+    fields.set_at(document, "compute.vcpus", 8)
+    fields.set_at(document, "processing", "workflow")
+    assert document == {
+        "workload": {"type": "batch", "traffic": "spiky"},
+        "compute": {"vcpus": 8},
+        "processing": "workflow",
+    }
