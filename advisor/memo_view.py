@@ -1,4 +1,4 @@
-"""The memo's view model: what the templates receive, built by `advisor.memo.build` from a result."""
+"""The memo's view model: what the templates receive, built by `advisor.memo_build.build` from a result."""
 
 from __future__ import annotations
 
