@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from advisor.rulepack import DiagramRole
+from advisor.pack_models import DiagramRole
 
 NA = "not_applicable"
 NOTHING = DiagramRole(role="none")

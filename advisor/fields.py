@@ -42,6 +42,18 @@ class Field:
             (annotation,) = get_args(annotation)
         return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
+    @property
+    def kind(self) -> Literal["number", "list", "bool", "enum"]:
+        """What kind of answer rules test it as; "enum" for any other single value (text, a choice)."""
+        annotation = self.annotation
+        if annotation in (int, float):
+            return "number"
+        if get_origin(annotation) is list:
+            return "list"
+        if annotation is bool:
+            return "bool"
+        return "enum"
+
     def values(self) -> tuple[str, ...]:
         """The keys of the values it takes (YAML text of each; auto/yes/no for an optional yes-no)."""
         annotation = self.annotation
@@ -107,6 +119,38 @@ def model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
         model = found.model
         prefix = found.path + "."
     return model
+
+
+def dataset_path(path: str) -> tuple[int, str] | None:
+    """One data set's answer, "datasets[2].usage", as (2, "usage"); None for any other path."""
+    if not path.startswith("datasets["):
+        return None
+    index, _, key = path[len("datasets[") :].partition("].")
+    return int(index), key
+
+
+def value_at(answers: Mapping[str, Any], path: str) -> Any:
+    """The value a path names in nested answers: "compute.vcpus", "processing", "datasets[2].usage".
+
+    The one dotted-path lookup: it reads dumped Requirements, and any mapping of mappings (the
+    resolver's roots: "answers.…", "derived.…"). A missing key raises KeyError.
+    """
+    indexed = dataset_path(path)
+    if indexed is not None:
+        return answers["datasets"][indexed[0]][indexed[1]]
+    value: Any = answers
+    for part in path.split("."):
+        value = value[part]
+    return value
+
+
+def set_at(document: dict[str, Any], path: str, value: Any) -> None:
+    """Set the answer a path names ("workload.type", "processing") in a document being built."""
+    section, _, name = path.partition(".")
+    if name:
+        document.setdefault(section, {})[name] = value
+    else:
+        document[section] = value
 
 
 def leaf_paths(answers: Mapping[str, Any]) -> set[str]:

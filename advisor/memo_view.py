@@ -1,11 +1,11 @@
-"""The memo's view model: what the templates receive, built by `advisor.memo.build` from a result."""
+"""The memo's view model: what the templates receive, built by `advisor.memo_build.build` from a result."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from advisor import diagram as diagrams
-from advisor.rulepack import NOT_APPLICABLE
+from advisor.pack_models import NOT_APPLICABLE
 
 # ---- the view model ---------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from typing import Any
 from advisor.errors import AdvisorError
 from advisor.requirements import Usage
 
-# The answers each derived value is computed from (advisor.rulepack.DERIVED_FIELDS says what each
+# The answers each derived value is computed from (advisor.conditions.DERIVED_FIELDS says what each
 # means); the data-set ones are left out: data-set questions are not skipped by relevance.
 DERIVED_FROM = {
     "derived.encryption_at_rest": ("compliance.encryption_at_rest", "compliance.frameworks"),

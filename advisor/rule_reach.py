@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel
-
+from advisor import fields
 from advisor.about import About
+from advisor.conditions import DERIVED_FIELDS, FieldTest
 from advisor.lint_finding import Finding
-from advisor.requirements import Dataset, Requirements
-from advisor.rulepack import DERIVED_FIELDS, Area, CompiledRule, RulePack, _Test
+from advisor.pack_models import Area
+from advisor.rule_models import CompiledRule
+from advisor.rulepack import RulePack
 
 # More combinations of `any` groups than this and a rule is taken as satisfiable: lint stays fast
 # and says nothing it has not shown.
@@ -85,24 +86,18 @@ def _number_spec(annotation: Any, metadata: list[Any]) -> _Spec:
 def _model_specs() -> dict[str, _Spec]:
     """field -> what it can hold, from the requirements model (and the derived fields)."""
     specs: dict[str, _Spec] = {}
-
-    def walk(model: type[BaseModel], prefix: str) -> None:
-        for name, info in model.model_fields.items():
-            annotation, path = info.annotation, prefix + name
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-                walk(annotation, path + ".")
-            elif name == "datasets":
-                walk(Dataset, "dataset.")
-            elif get_origin(annotation) is list:
-                (item,) = get_args(annotation)
-                specs[path] = _Spec(items=_literal_values(item))
-            elif annotation in (int, float):
-                specs[path] = _number_spec(annotation, info.metadata)
-            else:
-                nullable = type(None) in get_args(annotation)
-                specs[path] = _Spec(values=_literal_values(annotation), nullable=nullable)
-
-    walk(Requirements, "")
+    for found in fields.walk():
+        annotation, path = found.annotation, found.path
+        if found.model is not None:
+            continue  # a section, or the data sets: their fields follow
+        if get_origin(annotation) is list:
+            (item,) = get_args(annotation)
+            specs[path] = _Spec(items=_literal_values(item))
+        elif annotation in (int, float):
+            specs[path] = _number_spec(annotation, found.info.metadata)
+        else:
+            nullable = type(None) in get_args(annotation)
+            specs[path] = _Spec(values=_literal_values(annotation), nullable=nullable)
     for name, (kind, _) in DERIVED_FIELDS.items():
         if kind == "bool":
             specs[name] = _Spec(values=(True, False))
@@ -129,7 +124,7 @@ class _Allowed:
             self.only = set(self.spec.values)
         self.low, self.high = self.spec.low, self.spec.high
 
-    def add(self, test: _Test) -> None:
+    def add(self, test: FieldTest) -> None:
         op, value = test.op, ("none" if test.value is None else test.value)
         if op == "eq":
             self.only = {value} if self.only is None else self.only & {value}
@@ -202,7 +197,7 @@ class _Model:
 
 
 def _examples(
-    model: _Model, tests: list[_Test], groups: list[list[_Test]]
+    model: _Model, tests: list[FieldTest], groups: list[list[FieldTest]]
 ) -> Iterator[dict[str, Any] | None]:
     """Per combination of one test of each group: an example of answers on which all hold, or None."""
     for combination in itertools.islice(itertools.product(*groups), MAX_COMBINATIONS):
@@ -213,7 +208,7 @@ def _examples(
         yield None if any(value is None for value in example.values()) else example
 
 
-def _conflicts(model: _Model, tests: list[_Test], groups: list[list[_Test]]) -> list[str] | None:
+def _conflicts(model: _Model, tests: list[FieldTest], groups: list[list[FieldTest]]) -> list[str] | None:
     """None when the tests can hold together; else the fields whose tests cannot (first combination)."""
     if math.prod(len(group) for group in groups) > MAX_COMBINATIONS:
         return None  # too many to try: say nothing unproven
@@ -229,16 +224,16 @@ def _conflicts(model: _Model, tests: list[_Test], groups: list[list[_Test]]) -> 
     return first
 
 
-def _tests(rule: CompiledRule) -> tuple[list[_Test], list[list[_Test]]]:
+def _tests(rule: CompiledRule) -> tuple[list[FieldTest], list[list[FieldTest]]]:
     return list(rule.rule.when.all.values()), [list(group) for group in rule.rule.when.any_of]
 
 
-def _known(model: _Model, test: _Test) -> tuple[Any, ...] | None:
+def _known(model: _Model, test: FieldTest) -> tuple[Any, ...] | None:
     spec = model.specs.get(test.field, _Spec())
     return spec.items if test.op in ("contains", "not_contains") else spec.values
 
 
-def _outside_values(model: _Model, test: _Test) -> list[Any]:
+def _outside_values(model: _Model, test: FieldTest) -> list[Any]:
     domain = _known(model, test)
     if test.op in ("contains", "not_contains"):
         return [] if domain is None or test.value in domain else [test.value]
@@ -363,11 +358,7 @@ def _requirements(example: dict[str, Any], model: _Model) -> dict[str, Any] | No
         if name.startswith("dataset."):
             dataset[name.split(".", 1)[1]] = value
             continue
-        section, _, key = name.partition(".")
-        if key:
-            document.setdefault(section, {})[key] = value
-        else:
-            document[section] = value
+        fields.set_at(document, name, value)
     if dataset:
         dataset.setdefault("name", "data")
         dataset.setdefault("usage", "static_assets")

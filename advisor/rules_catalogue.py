@@ -10,8 +10,9 @@ import yaml
 
 from advisor.errors import AdvisorError
 from advisor.markup import md, plain
+from advisor.rule_models import CompiledRule
 from advisor.rule_sources import rule_sources
-from advisor.rulepack import CompiledRule, RulePack
+from advisor.rulepack import RulePack
 
 
 class UnknownRule(AdvisorError):

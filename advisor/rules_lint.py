@@ -13,12 +13,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
-from advisor.about import About
+from advisor import fields
 from advisor.errors import RulePackError
 from advisor.lint_finding import Finding
-from advisor.requirements import Dataset, Requirements
+from advisor.pack_models import NOT_APPLICABLE, Area
+from advisor.rule_models import Rule
 from advisor.rule_reach import never_fires, overlaps
 from advisor.rule_sources import (
     RuleSource,
@@ -29,14 +28,7 @@ from advisor.rule_sources import (
     rule_files,
     rule_sources,
 )
-from advisor.rulepack import (
-    NOT_APPLICABLE,
-    Area,
-    Rule,
-    RulePack,
-    default_root,
-    load,
-)
+from advisor.rulepack import RulePack, default_root, load
 
 FACT_NAME = re.compile(r"facts\.([A-Za-z0-9_]+)|facts\[['\"]([A-Za-z0-9_]+)['\"]\]|fact:([A-Za-z0-9_]+)")
 
@@ -179,18 +171,7 @@ def _unreachable_options(pack: RulePack) -> list[Finding]:
 
 def _help_texts() -> list[str]:
     # Field help quotes facts by name ({spot_notice}, advisor.about): those facts are used too.
-    texts: list[str] = []
-
-    def walk(model: type[BaseModel]) -> None:
-        for info in model.model_fields.values():
-            texts.extend(item.help for item in info.metadata if isinstance(item, About))
-            annotation = info.annotation
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-                walk(annotation)
-
-    walk(Requirements)
-    walk(Dataset)
-    return texts
+    return [found.about.help for found in fields.walk()]
 
 
 def _fact_findings(root: Path, pack: RulePack, today: datetime.date) -> list[Finding]:

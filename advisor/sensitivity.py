@@ -25,7 +25,8 @@ from advisor.errors import InvalidRequirements
 from advisor.loading import Document
 from advisor.requirements import AVAILABILITY_TARGETS
 from advisor.result import Change, Result
-from advisor.rulepack import FLAG, Clause, RulePack
+from advisor.rule_models import FLAG, Clause
+from advisor.rulepack import RulePack
 from advisor.settings import Setting, apply
 from advisor.validation import Profile, check, with_defaults
 

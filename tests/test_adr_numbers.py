@@ -7,7 +7,7 @@ import datetime
 from conftest import EXAMPLES
 
 from advisor import memo as memos
-from advisor.rulepack import NOT_APPLICABLE
+from advisor.pack_models import NOT_APPLICABLE
 
 DATE = datetime.date(2026, 11, 27)
 

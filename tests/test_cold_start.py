@@ -21,7 +21,13 @@ def test_schema_loads_no_engine_pack_or_templates():
     assert done.stderr.strip() == "[]"
 
 
-NOT_FOR_RECOMMEND = ("advisor.memo_view", "advisor.diagram", "advisor.memo")
+NOT_FOR_RECOMMEND = (
+    "advisor.memo_view",
+    "advisor.diagram",
+    "advisor.memo",
+    "advisor.memo_build",
+    "advisor.memo_decisions",
+)
 
 
 def test_recommend_json_loads_no_memo_modules():

@@ -21,7 +21,7 @@ from advisor import memo as memos
 from advisor import output
 from advisor.api import default_advisor
 from advisor.cli import cli
-from advisor.rulepack import NOT_APPLICABLE
+from advisor.pack_models import NOT_APPLICABLE
 
 DATE = datetime.date(2026, 11, 27)
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))

@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from advisor import operators
-from advisor.rulepack import TEST_MODELS, When, load
+from advisor.conditions import TEST_MODELS, When
+from advisor.rulepack import load
 
 README = Path(__file__).resolve().parent.parent / "rules" / "README.md"
 PACK = load()

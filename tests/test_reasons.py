@@ -10,7 +10,7 @@ import pytest
 from conftest import EXAMPLES
 from profiles import random_requirements
 
-from advisor.rulepack import NOT_APPLICABLE
+from advisor.pack_models import NOT_APPLICABLE
 
 EXAMPLE_PATHS = sorted(EXAMPLES.glob("*.yaml"))
 

@@ -11,11 +11,11 @@ from conftest import EXAMPLES
 
 from advisor.answer_file import requirements_text
 from advisor.answers import spec
+from advisor.conditions import DERIVED_FIELDS
 from advisor.loading import parse_yaml
 from advisor.questionnaire import Option, Questionnaire
 from advisor.questions import ADD_ANOTHER, ADD_DATASET, all_questions
 from advisor.relevance import DATASET_DERIVED, DERIVED_FROM, Relevance
-from advisor.rulepack import DERIVED_FIELDS
 from advisor.validation import validate
 
 PATH_OF = {q.prompt: q.path for q in all_questions() if not q.again}

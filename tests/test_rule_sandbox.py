@@ -11,7 +11,8 @@ import yaml
 
 from advisor.api import Advisor
 from advisor.errors import RulePackError
-from advisor.rulepack import _template_env, default_root
+from advisor.pack_templates import template_env
+from advisor.rulepack import default_root
 
 RULE = "purchase.savings-plan.steady-long-lived"
 SCENARIO = {"version": 1, "name": "x", "workload": {"type": "web_app", "containerized": True}}
@@ -52,7 +53,7 @@ def test_a_disguised_reach_is_stopped_by_the_sandbox_when_rendered(tmp_path):
 
 
 def test_the_rule_environment_is_sandboxed():
-    env = _template_env()
+    env = template_env()
     assert isinstance(env, jinja2.sandbox.SandboxedEnvironment)
     with pytest.raises(jinja2.sandbox.SecurityError):
         env.from_string("{{ cycler.__init__.__globals__ }}").render()

@@ -8,8 +8,10 @@ import shutil
 import pytest
 
 from advisor.errors import RulePackError
+from advisor.pack_models import NOT_APPLICABLE
+from advisor.pack_templates import check_templates
 from advisor.requirements import WorkloadType
-from advisor.rulepack import NOT_APPLICABLE, check_templates, load
+from advisor.rulepack import load
 
 PACK = load()
 
