@@ -7,7 +7,8 @@ from typing import Any
 
 from advisor import templating
 from advisor.decide import Run, _holds
-from advisor.resolve import WORKLOAD, lookup, option_of, tally
+from advisor.fields import value_at
+from advisor.resolve import WORKLOAD, option_of, tally
 
 
 @dataclass
@@ -52,8 +53,8 @@ class ChoiceRun(Run):
         return (
             area.id,
             subject,
-            tuple(lookup(path, roots) for path in self.plan.fields[area.id]),
-            tuple(_holds(test, lookup(test.field, roots)) for _, test in self.plan.tests[area.id]),
+            tuple(value_at(roots, path) for path in self.plan.fields[area.id]),
+            tuple(_holds(test, value_at(roots, test.field)) for _, test in self.plan.tests[area.id]),
             self.overrides.get((subject, area.id)),
             named,
         )

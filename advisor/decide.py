@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor import operators, templating
+from advisor.fields import value_at
 from advisor.requirements import Override
-from advisor.resolve import WORKLOAD, Fired, lookup, number, option_of, overridden, proposals, resolve
+from advisor.resolve import WORKLOAD, Fired, number, option_of, overridden, proposals, resolve
 from advisor.result import Control, DatasetResult, Decision, Reason, Result, RulePackInfo
 from advisor.rulepack import NOT_APPLICABLE, Area, Clause, CompiledRule, RulePack
 from advisor.validation import Profile
@@ -165,13 +166,13 @@ class Run:
             return None
         area, subject = self.questions[position]
         roots = self._roots[subject]
-        fact = _nest({path: lookup(path, roots) for path in self.plan.fields[area.id]})
+        fact = _nest({path: value_at(roots, path) for path in self.plan.fields[area.id]})
         decided = dict(self.choices.get(WORKLOAD, {}))
         if subject != WORKLOAD:
             decided.update(self.choices.get(subject, {}))
         fact["decision"] = decided
         fact["flag"] = {
-            f"t{i}": _holds(test, lookup(test.field, roots)) for i, test in self.plan.tests[area.id]
+            f"t{i}": _holds(test, value_at(roots, test.field)) for i, test in self.plan.tests[area.id]
         }
         fact["q"] = position
         fact["area"] = area.id
@@ -255,9 +256,9 @@ class Run:
                 if path.startswith("decision."):
                     answers[path] = decided.get(path.split(".", 1)[1], NOT_APPLICABLE)
                 elif path.startswith("dataset.") and subject != WORKLOAD:
-                    answers[f"datasets[{subject}].{path.split('.', 1)[1]}"] = lookup(path, roots)
+                    answers[f"datasets[{subject}].{path.split('.', 1)[1]}"] = value_at(roots, path)
                 else:
-                    answers[path] = lookup(path, roots)
+                    answers[path] = value_at(roots, path)
             out[id(item)] = Reason(
                 rule=item.rule.id,
                 effect=effect.verb,  # warn is skipped above

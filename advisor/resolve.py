@@ -9,20 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.fields import value_at
 from advisor.requirements import Override
 from advisor.result import Alternative, Assumed, Control, Decision, Overridden, Reason
 from advisor.rulepack import NOT_APPLICABLE, Area, CompiledRule, RulePack
 from advisor.validation import Profile
 
 WORKLOAD = -1  # the subject of workload-level questions; datasets are numbered from 0
-
-
-def lookup(path: str, roots: dict[str, Any]) -> Any:
-    head, _, rest = path.partition(".")
-    value = roots[head]
-    for part in rest.split(".") if rest else ():  # a top-level answer such as `processing` has no rest
-        value = value[part]
-    return value
 
 
 def overridden(override: Override, decision: Decision) -> Overridden:
@@ -38,7 +31,7 @@ def _assumptions(fired: list[Fired], profile: Profile, answers: dict[str, Any], 
                 path = f"datasets[{subject}].{path.split('.', 1)[1]}"
             if path not in profile.defaulted:
                 continue
-            value = _value_at(answers, path)
+            value = value_at(answers, path)
             why = f" (usual for {answers['workload']['type']})" if path in profile.type_defaults else ""
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
@@ -56,7 +49,7 @@ def _assumed(fired: list[Fired], profile: Profile, answers: dict[str, Any], subj
                 path = f"datasets[{subject}].{path.split('.', 1)[1]}"
             if path not in profile.defaulted or path in out:
                 continue
-            value = _value_at(answers, path)
+            value = value_at(answers, path)
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             source = "workload_type" if path in profile.type_defaults else "default"
@@ -81,13 +74,6 @@ def option_of(pack: RulePack, item: Fired) -> str | None:
     if option is not None and "{{" in option:
         option = item.render(pack, "option")
     return option
-
-
-def _value_at(answers: dict[str, Any], path: str) -> Any:
-    if path.startswith("datasets["):
-        index, _, rest = path[len("datasets[") :].partition("].")
-        return answers["datasets"][int(index)][rest]
-    return lookup(path, answers)
 
 
 def _unique(items: list[str]) -> list[str]:
