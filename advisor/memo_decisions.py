@@ -140,13 +140,16 @@ class DecisionViews:
                 )
         elif applicable and decision.confidence == "medium":
             runner = next((a for a in alternatives if not a.ruled_out), None)
-            if runner is not None:
+            if runner is not None and decision.close_to(runner.option.id):
                 risks.append(
                     f"The confidence is medium: {runner.option.title} came close; "
                     "revisit if the answers behind this decision change."
                 )
-            else:
-                risks.append("The confidence is medium: revisit if the answers behind this decision change.")
+            else:  # the rules behind the choice are rated medium themselves
+                risks.append(
+                    "The confidence is medium: the rules behind this choice hold for most designs like "
+                    "this one, not all; revisit if the answers behind this decision change."
+                )
         assumed = [c for c in drivers if c.assumed]
         if assumed:
             risks.append(

@@ -11,7 +11,7 @@ from typing import Any
 
 from advisor.fields import value_at
 from advisor.requirements import Override
-from advisor.result import Alternative, Assumed, Control, Decision, Overridden, Reason
+from advisor.result import CLOSE_MARGIN, Alternative, Assumed, Control, Decision, Overridden, Reason
 from advisor.rulepack import NOT_APPLICABLE, Area, CompiledRule, RulePack
 from advisor.validation import Profile
 
@@ -245,7 +245,7 @@ def _confidence(backers: list[Fired], best: float, runner_up: float | None, fell
         return "low"
     rated = max(("low", "medium", "high").index(f.rule.rule.confidence) for f in backers)
     margin = best - (runner_up if runner_up is not None else 0)
-    if margin < 3:  # less than one ordinary "favor" between winner and runner-up
+    if margin < CLOSE_MARGIN:
         rated = min(rated, 1)
     return ("low", "medium", "high")[rated]
 

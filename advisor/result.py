@@ -76,6 +76,11 @@ class Overridden(Out):
     advice: str
 
 
+# Less than one ordinary "favor" between the winner and the runner-up: a close call, and at most
+# medium confidence (advisor.resolve) however sure the rules behind the winner are.
+CLOSE_MARGIN = 3
+
+
 class Decision(Out):
     choice: str
     confidence: Confidence
@@ -102,6 +107,12 @@ class Decision(Out):
     overridden: Overridden | None = Field(
         default=None, description="The team's override of this decision; absent when there is none."
     )
+
+    def close_to(self, option: str) -> bool:
+        """Whether `option` is still in play within CLOSE_MARGIN of the choice's score."""
+        if option not in self.scores or self.choice not in self.scores:
+            return False
+        return self.scores[self.choice] - self.scores[option] < CLOSE_MARGIN
 
     @model_serializer(mode="wrap")
     def _without_unasked(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

@@ -605,3 +605,35 @@ def test_golden_memos_match_the_templates(advisor):
     assert (EXAMPLES / "web-shop.memo.html") in expected and (
         EXAMPLES / "web-shop.adr" / "README.md"
     ) in expected
+
+
+def test_came_close_is_said_only_of_a_runner_up_within_the_margin():
+    """Medium confidence has two causes: a narrow lead, or rules rated medium; the memo tells which."""
+    from advisor.result import CLOSE_MARGIN
+
+    advisor = default_advisor()
+    said = {"close": 0, "not close": 0}
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        result = advisor.evaluate(path)
+        text = memos.render_markdown(memos.build(result, advisor.pack, DATE, path.name))
+        for area, decision in result.decisions.items():
+            if decision.confidence != "medium" or len(decision.scores) < 2:
+                continue
+            winner = decision.scores[decision.choice]
+            gap = min(
+                winner - score for option, score in decision.scores.items() if option != decision.choice
+            )
+            said["close" if gap < CLOSE_MARGIN else "not close"] += 1
+            if gap >= CLOSE_MARGIN:
+                title = (
+                    advisor.pack.area_by_id[area]
+                    .options[
+                        min(
+                            (o for o in decision.scores if o != decision.choice),
+                            key=lambda o: winner - decision.scores[o],
+                        )
+                    ]
+                    .title
+                )
+                assert f"{title} came close" not in text, (path.name, area)
+    assert said["close"] and said["not close"]  # both kinds occur among the examples
