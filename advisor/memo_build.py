@@ -10,6 +10,7 @@ from typing import Any
 from advisor import diagram as diagrams
 from advisor import fields
 from advisor.cost import cost_view
+from advisor.diagram_layout import layout
 from advisor.errors import MemoError
 from advisor.markup import plain, slug
 from advisor.memo_decisions import LABELS, SECTIONS, DecisionViews, words
@@ -319,4 +320,4 @@ def _diagram(memo: Memo, answers: dict[str, Any], pack: RulePack) -> diagrams.Di
         disaster_recovery=answers["availability"]["disaster_recovery"],
         region_title=memo.titles.get("region", region),
     )
-    return diagrams.layout(diagrams.build(inputs))
+    return layout(diagrams.build(inputs))

@@ -124,7 +124,8 @@ class RulePack:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: start-up is user-visible
 
 
-def _read_yaml(path: Path) -> Any:
+def read_pack_yaml(path: Path) -> Any:
+    """A YAML file of a rule pack (trusted text, parsed with libyaml when present)."""
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except (OSError, yaml.YAMLError) as error:
@@ -148,7 +149,7 @@ def load(root: Path | None = None, layers: Sequence[Path] = ()) -> RulePack:
     root = root or default_root()
     from advisor.pack_cache import Reader  # the cold-start cache of the parsed YAML
 
-    read_yaml = Reader(root, _read_yaml)
+    read_yaml = Reader(root, read_pack_yaml)
     problems = Problems()
     digest = hashlib.sha256()
     areas_file = problems.validate(AreasFile, read_yaml(root / "areas.yaml"), "areas.yaml")
@@ -240,7 +241,7 @@ def load(root: Path | None = None, layers: Sequence[Path] = ()) -> RulePack:
         info = _read_layer(layer, facts, fact_files, problems, digest)
         if info is None:
             continue
-        state.read(layer, _read_yaml, digest, info.name, info.name + ".")
+        state.read(layer, read_pack_yaml, digest, info.name, info.name + ".")
         version += f" + {info.name} {info.version}"
     problems.raise_any()
     read_yaml.save()
@@ -296,8 +297,8 @@ def _read_layer(
         problems.add(str(manifest), "a rule pack folder needs pack.yaml (name, description, version)")
         return None
     digest.update(manifest.read_bytes())
-    info = problems.validate(PackFile, _read_yaml(manifest), str(manifest))
+    info = problems.validate(PackFile, read_pack_yaml(manifest), str(manifest))
     if info is None:
         return None
-    _read_facts(root, _read_yaml, facts, fact_files, problems, digest, lambda rel: str(root / rel))
+    _read_facts(root, read_pack_yaml, facts, fact_files, problems, digest, lambda rel: str(root / rel))
     return cast(PackFile, info)

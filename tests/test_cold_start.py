@@ -27,6 +27,8 @@ NOT_FOR_RECOMMEND = (
     "advisor.memo",
     "advisor.memo_build",
     "advisor.memo_decisions",
+    "advisor.diagram_layout",
+    "advisor.price_packs",
 )
 
 

@@ -7,7 +7,15 @@ import ast
 from conftest import ROOT
 
 PACKAGE = ROOT / "advisor"
-RENDERERS = ("memo.py", "memo_build.py", "memo_decisions.py", "memo_view.py", "summary.py", "diagram.py")
+RENDERERS = (
+    "memo.py",
+    "memo_build.py",
+    "memo_decisions.py",
+    "memo_view.py",
+    "summary.py",
+    "diagram.py",
+    "diagram_layout.py",
+)
 
 
 def _imports(path) -> set[str]:

@@ -21,6 +21,7 @@ from advisor import memo as memos
 from advisor import output
 from advisor.api import default_advisor
 from advisor.cli import cli
+from advisor.diagram_layout import layout
 from advisor.pack_models import NOT_APPLICABLE
 
 DATE = datetime.date(2026, 11, 27)
@@ -490,7 +491,7 @@ def _inputs(**choices: str) -> diagrams.Inputs:
 
 
 def test_diagram_shows_what_was_decided():
-    base = diagrams.layout(diagrams.build(_inputs()))
+    base = layout(diagrams.build(_inputs()))
     ids = {n.id for n in base.nodes}
     assert {"users", "dns", "lb0", "c0_0", "c0_1", "db0_0", "db0_1", "ds0"} <= ids
     assert [g.label for g in base.regions()] == ["eu-central-1 · Europe (Frankfurt)"]

@@ -24,13 +24,13 @@ def cache_home(tmp_path, monkeypatch):
 def parses(monkeypatch):
     """How many YAML files each load parses (none when the cache answered)."""
     count = {"n": 0}
-    real = rulepack._read_yaml
+    real = rulepack.read_pack_yaml
 
     def counting(path):
         count["n"] += 1
         return real(path)
 
-    monkeypatch.setattr(rulepack, "_read_yaml", counting)
+    monkeypatch.setattr(rulepack, "read_pack_yaml", counting)
     return count
 
 
