@@ -438,6 +438,10 @@ def render_cost_text(cost: Cost | None) -> list[str]:
         f"what it costs (USD a month, {cost.region} prices as of {cost.prices_as_of}):",
         f"  low {m.low:,.2f}   expected {m.expected:,.2f}   high {m.high:,.2f}",
     ]
+    if cost.unpriced:  # a total without its compute must not read like the whole bill
+        out.append(
+            f"  (priced items only: {len(cost.unpriced)} not priced, listed below; the bill will be higher)"
+        )
     for item in cost.items:
         out.append(
             f"  {item.monthly:>12,.2f}  {item.what}: {number(item.quantity)} {item.unit} × {_price(item.unit_price)}"

@@ -546,3 +546,15 @@ def test_memo_judges_the_prices_on_its_date() -> None:
     old = "date from 2023-08-30, more than a year before"
     assert f"{old} 2026-11-29" in late.stdout
     assert f"{old} 2024-01-01" not in early.stdout  # four months old on that day
+
+
+def test_a_total_with_unpriced_parts_says_it_covers_the_priced_items_only():
+    """A bill without its compute must not read like the whole bill (issue 14)."""
+    from conftest import EXAMPLES
+
+    result = default_advisor().evaluate(EXAMPLES / "overnight-batch.yaml")
+    assert result.cost is not None and result.cost.unpriced  # its EC2 size has no price
+    text = "\n".join(render_cost_text(result.cost))
+    assert f"priced items only: {len(result.cost.unpriced)} not priced" in text
+    whole = result.cost.model_copy(update={"unpriced": []})
+    assert "priced items only" not in "\n".join(render_cost_text(whole))
