@@ -40,9 +40,9 @@ def main() -> None:
     choose = advisor.choices  # what sensitivity evaluates each change with: the choices, no texts
     count = [0]
 
-    def counting(profile, **options):  # type: ignore[no-untyped-def]
+    def counting(profile, *args, **options):  # type: ignore[no-untyped-def]
         count[0] += 1
-        return choose(profile, **options)
+        return choose(profile, *args, **options)
 
     rows = [("file", "changes tried", "evaluations", "one evaluation", "sensitivity", "ratio")]
     totals = []
