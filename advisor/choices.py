@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor import templating
-from advisor.decide import Run, _holds
+from advisor.decide import Run, holds
 from advisor.fields import value_at
 from advisor.resolve import WORKLOAD, option_of, tally
 
@@ -54,7 +54,7 @@ class ChoiceRun(Run):
             area.id,
             subject,
             tuple(value_at(roots, path) for path in self.plan.fields[area.id]),
-            tuple(_holds(test, value_at(roots, test.field)) for _, test in self.plan.tests[area.id]),
+            tuple(holds(test, value_at(roots, test.field)) for _, test in self.plan.tests[area.id]),
             self.overrides.get((subject, area.id)),
             named,
         )

@@ -39,7 +39,8 @@ def derived_values(answers: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _holds(test: Clause, value: Any) -> bool:
+def holds(test: Clause, value: Any) -> bool:
+    """Whether an answer passes one of a rule's tests, as the operator table defines it."""
     return operators.holds(test.op, value, test.value)
 
 
@@ -172,7 +173,7 @@ class Run:
             decided.update(self.choices.get(subject, {}))
         fact["decision"] = decided
         fact["flag"] = {
-            f"t{i}": _holds(test, value_at(roots, test.field)) for i, test in self.plan.tests[area.id]
+            f"t{i}": holds(test, value_at(roots, test.field)) for i, test in self.plan.tests[area.id]
         }
         fact["q"] = position
         fact["area"] = area.id

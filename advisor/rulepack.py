@@ -51,6 +51,7 @@ class RulePack:
 
     _inputs: dict[str, tuple[tuple[str, ...], ...] | None] = field(default_factory=dict, repr=False)
     _rendered: dict[tuple[Any, ...], str] = field(default_factory=dict, repr=False)
+    _plain: dict[str, str | None] = field(default_factory=dict, repr=False)  # key -> text with no markup
 
     def template(self, key: str) -> jinja2.Template:
         # Compiled on first use: a CLI run renders a few dozen of the pack's templates, not all.
@@ -71,11 +72,14 @@ class RulePack:
         Rendering is the largest share of an evaluation, and a rationale reads few answers: most
         renders repeat one already done for an earlier profile.
         """
-        source = self.sources[key]
-        if "{" not in source:
+        if key not in self._plain:
             # Plain text: Jinja would give it back as it is, and compiling it costs a cold run
             # about a third of its template compilation (a third of the texts it renders).
-            return _tidy(source)
+            source = self.sources[key]
+            self._plain[key] = _tidy(source) if "{" not in source else None
+        plain = self._plain[key]
+        if plain is not None:
+            return plain
         template = self.template(key)
         inputs = self._inputs[key]
         if inputs is None:  # reads something we cannot pin down: render every time
