@@ -15,6 +15,7 @@ from advisor.prices import (
     VolumePrice,
     age_warning,
     builtin,
+    over_a_year,
 )
 from advisor.requirements import Requirements
 from advisor.result import Cost, CostItem, CostRange, Result
@@ -398,7 +399,7 @@ def estimate(
             f"Organization pack {origin.pack}'s prices replace the built-in ones for {', '.join(names)} "
             f"({origin.file}: {origin.source}, as of {origin.as_of.isoformat()})."
         )
-        if today is not None and origin.as_of < today - datetime.timedelta(days=365):
+        if today is not None and over_a_year(origin.as_of, today):
             est.notes.append(age_warning(f"{', '.join(names)} (pack {origin.pack})", origin.as_of, today))
     if est.peak_extra:
         est.notes.append("The high figure adds the instances above the expected load at the peak, On-Demand.")

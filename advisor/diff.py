@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from advisor.change_words import value_text
+from advisor.prices import over_a_year
 from advisor.result import CostRange, Decision, Out, Reason, Result
 from advisor.sensitivity import Key
 from advisor.terminal import Terminal
@@ -83,8 +84,7 @@ def _cost_side(result: Result, today: datetime.date | None) -> CostSide | None:
         return None
     old = None
     if today is not None:
-        seen = datetime.date.fromisoformat(result.cost.prices_as_of)
-        old = seen < today - datetime.timedelta(days=365)
+        old = over_a_year(datetime.date.fromisoformat(result.cost.prices_as_of), today)
     return CostSide(
         prices_as_of=result.cost.prices_as_of,
         monthly=result.cost.monthly,

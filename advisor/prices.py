@@ -231,18 +231,18 @@ class Snapshot(Strict):
 
         Measured against the snapshot itself, not a clock, so the same input gives the same output.
         """
-        limit = self.newest - datetime.timedelta(days=365)
-        return [name for name, group in self.groups.items() if group.as_of < limit]
+        return [name for name, group in self.groups.items() if over_a_year(group.as_of, self.newest)]
 
     def older_than_a_year(self, today: datetime.date) -> list[str]:
         """Groups whose figures were seen more than a year before `today`.
 
         `today` is given, never read from a clock, so the same input gives the same output.
         """
-        return [name for name, group in self.groups.items() if _over_a_year(group.as_of, today)]
+        return [name for name, group in self.groups.items() if over_a_year(group.as_of, today)]
 
 
-def _over_a_year(seen: datetime.date, today: datetime.date) -> bool:
+def over_a_year(seen: datetime.date, today: datetime.date) -> bool:
+    """Whether a price seen on `seen` is more than a year old on `today` (the staleness warning's rule)."""
     return seen < today - datetime.timedelta(days=365)
 
 

@@ -71,9 +71,7 @@ def _layer_findings(root: Path, today: datetime.date) -> list[Finding]:
     findings = [f for f in never_fires(pack, lines) + overlaps(pack, lines) if f.where.startswith(own)]
     corpus = "\n".join(path.read_text(encoding="utf-8") for path in rule_files(root))
     used = {name for match in FACT_NAME.finditer(corpus) for name in match.groups() if name}
-    year_ago = today.replace(
-        year=today.year - 1, day=28 if (today.month, today.day) == (2, 29) else today.day
-    )
+    year_ago = _year_before(today)
     for key, where in _fact_files(root).items():
         fact = pack.facts[key]
         at = str(root / where)
@@ -89,6 +87,11 @@ def _layer_findings(root: Path, today: datetime.date) -> list[Finding]:
                 )
             )
     return sorted(findings, key=_order)
+
+
+def _year_before(today: datetime.date) -> datetime.date:
+    """The same day a year earlier (28 February for 29 February): a fact checked before it is stale."""
+    return today.replace(year=today.year - 1, day=28 if (today.month, today.day) == (2, 29) else today.day)
 
 
 def _order(finding: Finding) -> tuple[str, int, str, str]:
@@ -180,9 +183,7 @@ def _fact_findings(root: Path, pack: RulePack, today: datetime.date) -> list[Fin
     used = {name for text in corpus for match in FACT_NAME.finditer(text) for name in match.groups() if name}
     help_text = "\n".join(_help_texts())
     used |= {key for key in pack.facts if "{" + key + "}" in help_text}
-    year_ago = today.replace(
-        year=today.year - 1, day=28 if (today.month, today.day) == (2, 29) else today.day
-    )
+    year_ago = _year_before(today)
     where = _fact_files(root)
     out: list[Finding] = []
     for key, fact in pack.facts.items():
