@@ -62,6 +62,7 @@ class Plan:
 
     fields: dict[str, list[str]]  # area -> answers and derived values its rules test natively
     tests: dict[str, list[tuple[int, Clause]]]  # area -> numeric and list tests, by flag number
+    decided: dict[str, list[str]]  # area -> the earlier decisions its rules test
     quoted: dict[str, list[str]] = field(default_factory=dict)  # rule id -> facts its texts quote
     # area -> what its rules' option templates read (a region named after a country); None: unknown
     named_by: dict[str, tuple[tuple[str, ...], ...] | None] = field(default_factory=dict)
@@ -71,6 +72,7 @@ class Plan:
         index = {test: i for i, test in enumerate(pack.computed_tests)}
         fields: dict[str, list[str]] = {}
         tests: dict[str, list[tuple[int, Clause]]] = {}
+        decided: dict[str, list[str]] = {}
         for area in pack.areas:
             clauses = [
                 c
@@ -86,7 +88,10 @@ class Plan:
             )
             flagged = list(dict.fromkeys(c.value for c in clauses if c.op.startswith("flag:")))
             tests[area.id] = [(index[t], t) for t in flagged]
-        return cls(fields, tests)
+            decided[area.id] = list(
+                dict.fromkeys(c.field.split(".", 1)[1] for c in clauses if c.field.startswith("decision."))
+            )
+        return cls(fields, tests, decided)
 
     def option_inputs(self, pack: RulePack, area: Area) -> tuple[tuple[str, ...], ...] | None:
         """What the option templates of an area's rules read, worked out once per area."""
@@ -168,12 +173,21 @@ class Run:
         area, subject = self.questions[position]
         roots = self._roots[subject]
         fact = _nest({path: value_at(roots, path) for path in self.plan.fields[area.id]})
-        decided = dict(self.choices.get(WORKLOAD, {}))
-        if subject != WORKLOAD:
-            decided.update(self.choices.get(subject, {}))
+        # Only what the area's rules test: the decisions they read (a decision not yet made stays
+        # absent, as before) and the flags that hold (rules test a flag only for being true). A
+        # question that carries nothing else repeats across profiles, and the engine remembers
+        # which rules a question fires.
+        made = self.choices.get(WORKLOAD, {})
+        own = self.choices.get(subject, {}) if subject != WORKLOAD else {}
+        decided = {}
+        for name in self.plan.decided[area.id]:
+            if name in own:
+                decided[name] = own[name]
+            elif name in made:
+                decided[name] = made[name]
         fact["decision"] = decided
         fact["flag"] = {
-            f"t{i}": holds(test, value_at(roots, test.field)) for i, test in self.plan.tests[area.id]
+            f"t{i}": True for i, test in self.plan.tests[area.id] if holds(test, value_at(roots, test.field))
         }
         fact["q"] = position
         fact["area"] = area.id
@@ -217,11 +231,12 @@ class Run:
                 text = item.render(self.pack, "rationale")
                 if text not in self.warnings:
                     self.warnings.append(text)
-        reasons = self._reasons(area, subject, fired)
         if area.kind == "set":
-            self.controls = proposals(self.pack, area, fired, reasons)
+            self.controls = proposals(self.pack, area, fired, self._reasons(area, subject, fired))
         else:
-            decision = resolve(self.pack, area, fired, self.profile, self._context(position), reasons)
+            decision = resolve(
+                self.pack, area, fired, self.profile, self._context(position), self._reasons(area, subject, fired)
+            )
             override = self.overrides.get((subject, area.id))
             if override is not None:  # the team's choice; later areas see it, the advice stays
                 decision = decision.model_copy(

@@ -3,8 +3,8 @@
 What we design around (see shared/DURABLE_RULES.md): the C core keeps global state, allows 1,024
 live sessions per ruleset, swallows exceptions raised in actions, can segfault after some errors,
 and each Host starts timer threads that may run another evaluation's actions. So: one Host with no
-timers, one ruleset, one fixed session id whose state is deleted after every evaluation, every
-action wrapped, and a fresh ruleset whenever the C core reports an error. The areas are resolved
+timers, one ruleset, one fixed session id whose every fact is retracted once its question is
+answered (so the session is empty between evaluations), every action wrapped, and a fresh ruleset whenever the C core reports an error. The areas are resolved
 in plain Python between questions (`run`): the C core only matches.
 """
 
@@ -141,8 +141,8 @@ class Engine:
                 self._host._ruleset_list.clear()
             self._closed = True
 
-    def _assert(self, fact: dict[str, Any]) -> Any:
-        result = _c.assert_fact(self._ruleset._handle, json.dumps(fact, ensure_ascii=False))
+    def _assert(self, fact: dict[str, Any], text: str) -> Any:
+        result = _c.assert_fact(self._ruleset._handle, text)
         return self._ruleset._handle_result(result, fact)  # raises on "not handled" or "seen"
 
     def _chain(self, first: dict[str, Any]) -> None:
@@ -156,15 +156,18 @@ class Engine:
         because every rule has one fact pattern and actions assert nothing.
         """
         handle = self._ruleset._handle
-        state_handle = self._assert(first)
+        text = json.dumps(first, ensure_ascii=False)
+        state_handle = self._assert(first, text)
         message = _c.start_action_for_state(handle, state_handle)
-        if not message:
-            return
-        message = message[1]
-        dispatch = self._dispatch
-        while message:
-            dispatch[message[2 : message.index('"', 2)]](first)
-            message = _c.complete_and_start_action(handle, state_handle)
+        if message:
+            message = message[1]
+            dispatch = self._dispatch
+            while message:
+                dispatch[message[2 : message.index('"', 2)]](first)
+                message = _c.complete_and_start_action(handle, state_handle)
+        # Taken back at once: the session holds no fact between questions, so it is never deleted
+        # and created again (creating a session's state costs as much as several questions).
+        _c.retract_fact(handle, text)
 
     def _fire_action(self, rule: CompiledRule) -> Callable[[dict[str, Any]], None]:
         def action(fact: dict[str, Any]) -> None:
@@ -201,11 +204,6 @@ class Engine:
                 c_error = error
             finally:
                 self._current = None
-            if c_error is None:
-                try:
-                    _c.delete_state(self._ruleset._handle, SESSION)
-                except BaseException as error:
-                    c_error = error
             self.evaluations += 1
             if c_error is not None:
                 # The C core may be left inconsistent (touching the session again can crash it):

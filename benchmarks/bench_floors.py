@@ -69,6 +69,11 @@ def evaluations(count: int) -> dict[str, float]:
             return real.complete_and_start_action(handle, state)
 
         @staticmethod
+        def retract_fact(handle: int, text: str) -> Any:
+            calls.append(("retract", text))
+            return real.retract_fact(handle, text)
+
+        @staticmethod
         def delete_state(handle: int, sid: str) -> Any:
             calls.append(("delete", sid))
             return real.delete_state(handle, sid)
@@ -89,6 +94,8 @@ def evaluations(count: int) -> dict[str, float]:
             real.start_action_for_state(handle, state)
         elif op == "next":
             real.complete_and_start_action(handle, state)
+        elif op == "retract":
+            real.retract_fact(handle, argument)
         else:
             real.delete_state(handle, argument)
     floor = time.process_time() - started

@@ -227,3 +227,49 @@ def test_each_action_message_starts_with_its_name_and_carries_the_question(profi
     assert actions.count(SENTINEL) == sum(1 for fact in asserted if fact.get("kind") == "ask")
     assert len(actions) > actions.count(SENTINEL)  # rules fired, not only the sentinel
     advisor.engine.close()
+
+
+def test_a_question_carries_only_what_its_rules_test_and_fires_the_same_rules(profiles, monkeypatch):
+    """Questions leave out the flags that fail and the decisions no rule of the area reads.
+
+    Checked against questions that carry them all, as they did before: the same rules fire and
+    every output is the same. It holds because a rule tests a flag only for being true and tests
+    only the decisions Plan.decided lists for its area.
+    """
+    from advisor import decide
+    from advisor.decide import WORKLOAD, holds
+    from advisor.engine import compile_ruleset
+    from advisor.fields import value_at
+
+    advisor = Advisor()
+    flag_tests = []
+    for rule in compile_ruleset(advisor.pack).values():
+        for test in rule["all"][0]["m"].get("$and", []):
+            for part in test.get("$or", [test]):
+                flag_tests += [value for key, value in part.items() if key.startswith("flag.")]
+    assert flag_tests and all(value is True for value in flag_tests)
+
+    slim = decide.Run._question
+    asked: list[dict] = []
+
+    def full(self, position):
+        fact = slim(self, position)
+        if fact is not None:
+            area, subject = self.questions[position]
+            roots = self._roots[subject]
+            decided = dict(self.choices.get(WORKLOAD, {}))
+            if subject != WORKLOAD:
+                decided.update(self.choices.get(subject, {}))
+            assert set(fact["decision"]) <= set(decided)
+            fact["decision"] = decided
+            fact["flag"] = {
+                f"t{i}": holds(test, value_at(roots, test.field)) for i, test in self.plan.tests[area.id]
+            }
+            asked.append(fact)
+        return fact
+
+    expected = [advisor.evaluate(p).to_json() for p in profiles[:150]]
+    monkeypatch.setattr(decide.Run, "_question", full)
+    assert [advisor.evaluate(p).to_json() for p in profiles[:150]] == expected
+    assert any(False in fact["flag"].values() for fact in asked)  # the full questions did differ
+    assert any(len(fact["decision"]) > 3 for fact in asked)
