@@ -4,8 +4,9 @@ What we design around (see shared/DURABLE_RULES.md): the C core keeps global sta
 live sessions per ruleset, swallows exceptions raised in actions, can segfault after some errors,
 and each Host starts timer threads that may run another evaluation's actions. So: one Host with no
 timers, one ruleset, one fixed session id whose every fact is retracted once its question is
-answered (so the session is empty between evaluations), every action wrapped, and a fresh ruleset whenever the C core reports an error. The areas are resolved
-in plain Python between questions (`run`): the C core only matches.
+answered (the session is empty between evaluations), every action wrapped, and a fresh ruleset
+whenever the C core reports an error. The areas are resolved in plain Python between questions
+(`run`): the C core only matches.
 """
 
 from __future__ import annotations
