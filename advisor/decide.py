@@ -231,12 +231,11 @@ class Run:
                 text = item.render(self.pack, "rationale")
                 if text not in self.warnings:
                     self.warnings.append(text)
+        reasons = self._reasons(area, subject, fired)
         if area.kind == "set":
-            self.controls = proposals(self.pack, area, fired, self._reasons(area, subject, fired))
+            self.controls = proposals(self.pack, area, fired, reasons)
         else:
-            decision = resolve(
-                self.pack, area, fired, self.profile, self._context(position), self._reasons(area, subject, fired)
-            )
+            decision = resolve(self.pack, area, fired, self.profile, self._context(position), reasons)
             override = self.overrides.get((subject, area.id))
             if override is not None:  # the team's choice; later areas see it, the advice stays
                 decision = decision.model_copy(
