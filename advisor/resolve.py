@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.fields import value_at
@@ -306,7 +306,13 @@ def proposals(pack: RulePack, area: Area, fired: list[Fired], reasons: dict[int,
 @dataclass
 class Fired:
     rule: CompiledRule
-    context: dict[str, Any]
+    context: dict[str, Any]  # what its texts see: the answers, and the decisions made before it
+    # Its texts once written: a rationale is read for the rule's record, then again as the
+    # decision's reason or a runner-up's why-not.
+    texts: dict[str, str] = field(default_factory=dict)
 
     def render(self, pack: RulePack, key: str) -> str:
-        return pack.render(f"{self.rule.id}:{key}", self.context)
+        text = self.texts.get(key)
+        if text is None:
+            text = self.texts[key] = pack.render(f"{self.rule.id}:{key}", self.context)
+        return text
