@@ -10,8 +10,6 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    SerializerFunctionWrapHandler,
-    model_serializer,
 )
 
 Confidence = Literal["high", "medium", "low"]
@@ -81,6 +79,10 @@ class Overridden(Out):
 CLOSE_MARGIN = 3
 
 
+def _absent(value: Any) -> bool:
+    return value is None
+
+
 class Decision(Out):
     choice: str
     confidence: Confidence
@@ -100,12 +102,16 @@ class Decision(Out):
         default_factory=dict, description="Each ruled-out option with the rules that ruled it out."
     )
     assumed: list[Assumed] = Field(default_factory=list)
+    # Absent, not null, unless computed: output without --sensitivity stays as it was.
     would_change: list[Change] | None = Field(
         default=None,
+        exclude_if=_absent,
         description="Each single-answer change that gives another choice; absent unless asked for.",
     )
     overridden: Overridden | None = Field(
-        default=None, description="The team's override of this decision; absent when there is none."
+        default=None,
+        exclude_if=_absent,
+        description="The team's override of this decision; absent when there is none."
     )
 
     def close_to(self, option: str) -> bool:
@@ -113,16 +119,6 @@ class Decision(Out):
         if option not in self.scores or self.choice not in self.scores:
             return False
         return self.scores[self.choice] - self.scores[option] < CLOSE_MARGIN
-
-    @model_serializer(mode="wrap")
-    def _without_unasked(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # Absent, not null, unless computed: output without --sensitivity stays as it was.
-        data: dict[str, Any] = handler(self)
-        if self.would_change is None:
-            data.pop("would_change", None)
-        if self.overridden is None:
-            data.pop("overridden", None)
-        return data
 
 
 class DatasetResult(Out):
