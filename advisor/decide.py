@@ -64,6 +64,11 @@ class Plan:
     tests: dict[str, list[tuple[int, Clause]]]  # area -> numeric and list tests, by flag number
     decided: dict[str, list[str]]  # area -> the earlier decisions its rules test
     quoted: dict[str, list[str]] = field(default_factory=dict)  # rule id -> facts its texts quote
+    # (rule index, subject) -> each answer the rule tests: its name in the record, the decision it
+    # is (or None), and its path into the question's roots
+    records: dict[tuple[int, int], list[tuple[str, str | None, tuple[str, ...]]]] = field(
+        default_factory=dict
+    )
     # area -> what its rules' option templates read (a region named after a country); None: unknown
     named_by: dict[str, tuple[tuple[str, ...], ...] | None] = field(default_factory=dict)
 
@@ -107,6 +112,26 @@ class Plan:
             self.named_by[area.id] = None if read is None else tuple(sorted(read))
         return self.named_by[area.id]
 
+    def tested(self, rule: CompiledRule, subject: int) -> list[tuple[str, str | None, tuple[str, ...]]]:
+        """What a rule's record quotes, worked out once per rule and subject (a hot path).
+
+        A data set's answer is named after its place ("datasets[1].usage"); an earlier decision
+        is read from the decisions made, the rest from the answers and derived values.
+        """
+        found = self.records.get((rule.index, subject))
+        if found is None:
+            found = []
+            for path in rule.fields():
+                head, _, rest = path.partition(".")
+                if head == "decision":
+                    found.append((path, rest, ()))
+                elif head == "dataset" and subject != WORKLOAD:
+                    found.append((f"datasets[{subject}].{rest}", None, tuple(path.split("."))))
+                else:
+                    found.append((path, None, tuple(path.split("."))))
+            self.records[(rule.index, subject)] = found
+        return found
+
     def facts_quoted(self, pack: RulePack, rule: CompiledRule) -> list[str]:
         """The facts a rule's texts quote (`{{ facts.ID }}`), worked out once per rule."""
         found = self.quoted.get(rule.id)
@@ -145,6 +170,7 @@ class Run:
     overrides: dict[tuple[int, str], Override] = field(default_factory=dict)
     _roots: dict[int, dict[str, Any]] = field(default_factory=dict)
     _contexts: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _seen: set[tuple[int, int]] = field(default_factory=set)  # (rule index, subject) of the rules fired
 
     def __post_init__(self) -> None:
         self.answers = self.profile.answers()
@@ -219,10 +245,13 @@ class Run:
 
     def fired(self, rule: CompiledRule, fact: dict[str, Any]) -> None:
         subject = int(fact["subject"])
-        fired = self.fired_rules.setdefault((rule.area.id, subject), [])
-        if any(item.rule is rule for item in fired):
+        key = (rule.index, subject)
+        if key in self._seen:
             return  # durable-rules fires an `any:` rule once for each alternative that holds
-        fired.append(Fired(rule, self._context(int(fact["q"]))))
+        self._seen.add(key)
+        self.fired_rules.setdefault((rule.area.id, subject), []).append(
+            Fired(rule, self._context(int(fact["q"])))
+        )
 
     def resolved(self, fact: dict[str, Any]) -> dict[str, Any] | None:
         position, area, subject, fired = self._fired_for(fact)
@@ -267,13 +296,14 @@ class Run:
             if effect.verb == "warn":
                 continue
             answers: dict[str, Any] = {}
-            for path in item.rule.fields():
-                if path.startswith("decision."):
-                    answers[path] = decided.get(path.split(".", 1)[1], NOT_APPLICABLE)
-                elif path.startswith("dataset.") and subject != WORKLOAD:
-                    answers[f"datasets[{subject}].{path.split('.', 1)[1]}"] = value_at(roots, path)
+            for name, decision, parts in self.plan.tested(item.rule, subject):
+                if decision is not None:
+                    answers[name] = decided.get(decision, NOT_APPLICABLE)
                 else:
-                    answers[path] = value_at(roots, path)
+                    value: Any = roots
+                    for part in parts:
+                        value = value[part]
+                    answers[name] = value
             out[id(item)] = Reason(
                 rule=item.rule.id,
                 effect=effect.verb,  # warn is skipped above
