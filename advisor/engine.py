@@ -6,7 +6,7 @@ and each Host starts timer threads that may run another evaluation's actions. So
 timers, one ruleset, one fixed session id whose every fact is retracted once its question is
 answered (the session is empty between evaluations), every action wrapped, and a fresh ruleset
 whenever the C core reports an error. The areas are resolved in plain Python between questions
-(`run`): the C core only matches.
+(`run`): the C core only matches, and a question it matched before is answered from memory.
 """
 
 from __future__ import annotations
@@ -42,6 +42,9 @@ RULE_PRIORITY = 10
 # first, so it comes after every rule of the question and its action ends nothing early.
 SENTINEL_PRIORITY = 1000
 SENTINEL = "asked"
+# Questions whose fired rules are remembered (see Engine.run). Bounded and cleared when full, so a
+# long batch stays flat: at about half a KiB an entry this is a few MiB.
+MATCH_MEMO_SIZE = 8_192
 _names = itertools.count(1)
 
 
@@ -99,8 +102,11 @@ def compile_ruleset(pack: RulePack) -> dict[str, Any]:
 class Engine:
     """One compiled rule pack. `run` is serialised: the C core is neither thread-safe nor re-entrant."""
 
-    def __init__(self, pack: RulePack):
+    def __init__(self, pack: RulePack, *, memo: bool = True):
         self.pack = pack
+        self.memo = memo
+        self._matches: dict[str, tuple[CompiledRule, ...]] = {}  # question -> the rules it fired
+        self._firing: list[CompiledRule] = []  # the rules fired so far for the question being asked
         self._lock = threading.RLock()
         self._current: Evaluation | None = None
         self._error: BaseException | None = None
@@ -170,10 +176,38 @@ class Engine:
         # and created again (creating a session's state costs as much as several questions).
         _c.retract_fact(handle, text)
 
+    def _ask(self, evaluation: Evaluation, question: dict[str, Any], fact: dict[str, Any]) -> None:
+        """Tell the evaluation which rules fire for a question: the C core's answer, or the one it gave before.
+
+        A question is the area and exactly what its rules test (decide.Run._question), so the same
+        question fires the same rules, in the same order; only `q` and `subject`, which no rule
+        tests, say where it stands. Variants of one file (what would change a decision, diffs) ask
+        mostly the same questions, and so does a batch of similar services.
+        """
+        if not self.memo:
+            self._chain(fact)
+            return
+        key = json.dumps({k: v for k, v in question.items() if k != "q" and k != "subject"})
+        known = self._matches.get(key)
+        if known is None:
+            self._firing = []
+            self._chain(fact)
+            if self._error is None:
+                if len(self._matches) >= MATCH_MEMO_SIZE:
+                    self._matches.clear()
+                self._matches[key] = tuple(self._firing)
+            return
+        try:
+            for rule in known:
+                evaluation.fired(rule, fact)
+        except BaseException as failure:  # as an action's failure would be: raised after the question
+            self._error = failure
+
     def _fire_action(self, rule: CompiledRule) -> Callable[[dict[str, Any]], None]:
         def action(fact: dict[str, Any]) -> None:
             if self._error is not None or self._current is None:
                 return
+            self._firing.append(rule)
             try:
                 self._current.fired(rule, fact)
             except BaseException as error:  # keep the C core's loop intact; raised after it ends
@@ -193,7 +227,7 @@ class Engine:
                 question: dict[str, Any] | None = first
                 while question is not None:
                     fact = dict(question, kind="ask", sid=SESSION)
-                    self._chain(fact)
+                    self._ask(evaluation, question, fact)
                     if self._error is not None:
                         break
                     try:

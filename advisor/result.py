@@ -111,7 +111,7 @@ class Decision(Out):
     overridden: Overridden | None = Field(
         default=None,
         exclude_if=_absent,
-        description="The team's override of this decision; absent when there is none."
+        description="The team's override of this decision; absent when there is none.",
     )
 
     def close_to(self, option: str) -> bool:

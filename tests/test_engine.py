@@ -68,7 +68,7 @@ def test_a_c_level_failure_becomes_an_error_for_that_profile_only(profiles, monk
     from advisor import engine as engine_module
 
     advisor = Advisor()
-    good = advisor.evaluate(profiles[0]).to_json()
+    good = Advisor().evaluate(profiles[0]).to_json()  # another engine: this one must reach the C core
     host = advisor.engine._host
     real = engine_module._c
 
@@ -141,7 +141,7 @@ def test_an_interrupt_mid_evaluation_stays_an_interrupt_and_poisons_nothing(inte
     from advisor.api import Advisor
 
     advisor = Advisor()
-    expected = advisor.evaluate(EXAMPLES / "web-shop.yaml").to_json()
+    expected = Advisor().evaluate(EXAMPLES / "web-shop.yaml").to_json()  # this engine remembers nothing yet
     real_chain = advisor.engine._chain
     calls = {"n": 0}
 
@@ -273,3 +273,50 @@ def test_a_question_carries_only_what_its_rules_test_and_fires_the_same_rules(pr
     assert [advisor.evaluate(p).to_json() for p in profiles[:150]] == expected
     assert any(False in fact["flag"].values() for fact in asked)  # the full questions did differ
     assert any(len(fact["decision"]) > 3 for fact in asked)
+
+
+def test_a_remembered_question_fires_what_the_c_core_fired_and_the_memory_stays_bounded(
+    profiles, monkeypatch
+):
+    """The engine answers a question it was asked before from memory: same outputs, bounded size."""
+    from advisor import engine as engine_module
+    from advisor.engine import Engine
+    from advisor.loading import load_source
+    from advisor.sensitivity import trials
+    from advisor.settings import apply
+
+    remembering = Advisor()
+    asking = Advisor()
+    asking.engine.close()
+    asking.engine = Engine(asking.pack, memo=False)
+    # Profiles, then each again, then one-answer variants of a few: the memory is hit, and its
+    # answers must be the C core's.
+    sample = profiles[:120] + profiles[:40]
+    for data in profiles[:3]:
+        profile = remembering.profile(data)
+        for setting in trials(remembering.pack, profile.answers())[:25]:
+            sample.append(apply(load_source(data), [setting]).data)
+    calls = {"n": 0}
+    real = remembering.engine._chain
+
+    def counted(fact):
+        calls["n"] += 1
+        return real(fact)
+
+    monkeypatch.setattr(remembering.engine, "_chain", counted)
+    areas = remembering.pack.areas
+    per_workload = sum(1 for area in areas if area.scope == "workload")
+    per_dataset = sum(1 for area in areas if area.scope == "dataset")
+    asked = 0
+    for data in sample:
+        result = remembering.evaluate(data)
+        assert result.to_json() == asking.evaluate(data).to_json()
+        asked += per_workload + per_dataset * len(result.datasets)
+    assert 0 < calls["n"] < asked * 0.8  # a fifth or more answered from memory
+
+    monkeypatch.setattr(engine_module, "MATCH_MEMO_SIZE", 50)
+    for data in profiles[120:220]:
+        remembering.evaluate(data)
+        assert len(remembering.engine._matches) <= 50
+    remembering.engine.close()
+    asking.engine.close()
