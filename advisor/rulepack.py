@@ -60,8 +60,10 @@ class RulePack:
             # Both built before either is stored, the inputs first: `render` reads the inputs of
             # any compiled template, so an interrupt (Ctrl-C, a SIGALRM timeout) between the two
             # stores must leave at most inputs without a template, never the other way round.
-            built = self._env.from_string(self.sources[key])
-            inputs = templating.inputs_of(self._env.parse(self.sources[key]))
+            # Parsed once: inputs_of reads the tree, and from_string compiles the same tree.
+            tree = self._env.parse(self.sources[key])
+            inputs = templating.inputs_of(tree)
+            built = self._env.from_string(tree)
             self._inputs[key] = inputs
             compiled = self._compiled[key] = built
         return compiled
