@@ -41,9 +41,9 @@ def template_env() -> jinja2.Environment:
 
 
 def check_templates(pack: RulePack) -> None:
-    """Compile every template of the pack (the loader compiles lazily); raise on the first error."""
+    """Compile every template of the pack (the loader parses lazily, and compiles only what it renders often); raise on the first error."""
     for key in pack.sources:
         try:
-            pack.template(key)
+            pack.template(key).compiled()  # the walk needs no code; a check compiles it all the same
         except jinja2.TemplateSyntaxError as error:
             raise RulePackError(f"{key}: {error.message} (line {error.lineno} of the template)") from None

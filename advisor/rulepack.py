@@ -24,6 +24,7 @@ from advisor.pack_tables import TypeDefaults, check_tables
 from advisor.pack_templates import template_env
 from advisor.rule_files import RuleFiles
 from advisor.rule_models import Clause, CompiledRule
+from advisor.template_walk import PackTemplate
 
 # The loaded pack, its loader and the few model names the resolver and the engine import from here.
 __all__ = ["NOT_APPLICABLE", "Area", "Clause", "CompiledRule", "RulePack", "default_root", "load"]
@@ -46,24 +47,24 @@ class RulePack:
     tables: dict[str, Any]
     digest: str
     sources: dict[str, str] = field(default_factory=dict, repr=False)  # "rule-id:part" -> template text
-    _compiled: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
+    _compiled: dict[str, PackTemplate] = field(default_factory=dict, repr=False)
     _env: jinja2.Environment = field(default_factory=lambda: template_env(), repr=False)
 
     _inputs: dict[str, tuple[tuple[str, ...], ...] | None] = field(default_factory=dict, repr=False)
     _rendered: dict[tuple[Any, ...], str] = field(default_factory=dict, repr=False)
     _plain: dict[str, str | None] = field(default_factory=dict, repr=False)  # key -> text with no markup
 
-    def template(self, key: str) -> jinja2.Template:
-        # Compiled on first use: a CLI run renders a few dozen of the pack's templates, not all.
+    def template(self, key: str) -> PackTemplate:
+        # Parsed on first use: a CLI run renders a few dozen of the pack's templates, not all.
         compiled = self._compiled.get(key)
         if compiled is None:
             # Both built before either is stored, the inputs first: `render` reads the inputs of
             # any compiled template, so an interrupt (Ctrl-C, a SIGALRM timeout) between the two
             # stores must leave at most inputs without a template, never the other way round.
-            # Parsed once: inputs_of reads the tree, and from_string compiles the same tree.
+            # Parsed once: inputs_of reads the tree, and the template walks or compiles the same tree.
             tree = self._env.parse(self.sources[key])
             inputs = templating.inputs_of(tree)
-            built = self._env.from_string(tree)
+            built = PackTemplate(self._env, tree)
             self._inputs[key] = inputs
             compiled = self._compiled[key] = built
         return compiled
@@ -184,7 +185,7 @@ def load(root: Path | None = None, layers: Sequence[Path] = ()) -> RulePack:
         if "{{" not in text:
             return text
         try:
-            return text_env.from_string(text).render(facts=facts)
+            return PackTemplate(text_env, text_env.parse(text)).render(facts=facts)
         except jinja2.TemplateError as error:
             problems.add(f"areas.yaml: {where}", str(error))
             return text
