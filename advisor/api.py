@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from advisor import __version__, overrides, prices
+from advisor import __version__, gc_pause, overrides, prices
 from advisor.choices import ChoiceRun, Choices
 from advisor.cost import estimate
 from advisor.decide import Plan, Run, assemble
@@ -36,6 +36,7 @@ class Advisor:
 
         self.engine = Engine(self.pack)
         self.prices: Snapshot = prices.load(rules_dir, self.layers)  # a pack's prices replace built-in ones
+        gc_pause.resume()  # the CLI's start-up is over (see advisor.gc_pause)
 
     def profile(self, source: Any) -> Profile:
         """Validate a requirements input without evaluating it (raises InvalidRequirements)."""
