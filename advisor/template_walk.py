@@ -29,20 +29,17 @@ class Unwalkable(Exception):
     """The walk cannot render this (an undefined name, a node it does not know): Jinja will."""
 
 
-_BINARY: dict[type[nodes.Node], Callable[[Any, Any], Any]] = {
-    nodes.Add: operator.add,
-    nodes.Sub: operator.sub,
-    nodes.Mul: operator.mul,
-    nodes.Div: operator.truediv,
-    nodes.FloorDiv: operator.floordiv,
-    nodes.Mod: operator.mod,
-    nodes.Pow: operator.pow,
+# Keyed by each node's `operator`, as Jinja's code generator writes them.
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "//": operator.floordiv,
+    "%": operator.mod,
+    "**": operator.pow,
 }
-_UNARY: dict[type[nodes.Node], Callable[[Any], Any]] = {
-    nodes.Not: operator.not_,
-    nodes.Neg: operator.neg,
-    nodes.Pos: operator.pos,
-}
+_UNARY: dict[str, Callable[[Any], Any]] = {"not": operator.not_, "-": operator.neg, "+": operator.pos}
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "eq": operator.eq,
     "ne": operator.ne,
@@ -53,61 +50,109 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "in": lambda a, b: a in b,
     "notin": lambda a, b: a not in b,
 }
-_PLAIN: tuple[type[nodes.Node], ...] = (
-    nodes.Template,
-    nodes.Output,
-    nodes.TemplateData,
-    nodes.Const,
-    nodes.Name,
-    nodes.Getattr,
-    nodes.Getitem,
-    nodes.If,
-    nodes.CondExpr,
-    nodes.Compare,
-    nodes.Operand,
-    nodes.And,
-    nodes.Or,
-    nodes.Concat,
-    nodes.List,
-    nodes.Tuple,
-    nodes.Dict,
-    nodes.Pair,
-    nodes.Keyword,
-    nodes.Assign,
-    *_BINARY,
-    *_UNARY,
-)
+_CONTAINERS = {nodes.List: "list", nodes.Tuple: "tuple"}
 
 
-def walkable(tree: nodes.Template, environment: jinja2.Environment) -> bool:
-    """Whether every node of the tree is one the walk renders (it may still hand a render to Jinja)."""
-    for node in tree.find_all(nodes.Node):
-        if isinstance(node, (nodes.Filter, nodes.Test)):
-            known = environment.filters if isinstance(node, nodes.Filter) else environment.tests
-            if node.node is None or node.name not in known or node.dyn_args or node.dyn_kwargs:
-                return False
-        elif isinstance(node, nodes.Call):
-            if not isinstance(node.node, nodes.Name) or node.dyn_args or node.dyn_kwargs:
-                return False
-        elif isinstance(node, nodes.For):
-            # `loop` (the loop's own variable), a filtered or recursive loop: Jinja's.
-            if node.test is not None or node.recursive or not isinstance(node.target, nodes.Name):
-                return False
-            if any(name.name == "loop" for name in node.find_all(nodes.Name)):
-                return False
-        elif isinstance(node, nodes.Assign):
-            if not isinstance(node.target, nodes.Name):
-                return False
-        elif isinstance(node, nodes.Getitem):
-            if isinstance(node.arg, nodes.Slice):
-                return False
-        elif not isinstance(node, _PLAIN):
-            return False
-    return True
+def to_data(tree: nodes.Template) -> list[Any]:
+    """The template's body as plain lists and strings (what the walk reads, and the pack cache can
+    keep as JSON); Unwalkable if it holds a node the walk leaves to Jinja.
+
+    Statements: ["out", [text or expression, ...]], ["if", test, body, [[test, body], ...], else],
+    ["set", name, expression], ["for", name, iterable, body, else]. Expressions: ["const", value],
+    ["name", name], ["attr", expression, name], ["item", expression, expression],
+    ["filter" or "test", name, expression, [args], [[keyword, value], ...]],
+    ["call", name, [args], [[keyword, value], ...]], ["compare", expression, [[op, expression], ...]],
+    ["cond", test, expression, expression or None], ["and" or "or", left, right],
+    ["binary", operator, left, right], ["unary", operator, operand], ["concat", [expression, ...]],
+    ["list" or "tuple", [expression, ...]], ["dict", [[key, value], ...]].
+    """
+    return _statements(tree.body)
+
+
+def _statements(body: list[nodes.Node]) -> list[Any]:
+    out: list[Any] = []
+    for node in body:
+        if isinstance(node, nodes.Output):
+            out.append(
+                ["out", [n.data if isinstance(n, nodes.TemplateData) else _expression(n) for n in node.nodes]]
+            )
+        elif isinstance(node, nodes.If):
+            branches = [[_expression(b.test), _statements(b.body)] for b in node.elif_]
+            out.append(
+                ["if", _expression(node.test), _statements(node.body), branches, _statements(node.else_)]
+            )
+        elif isinstance(node, nodes.Assign) and isinstance(node.target, nodes.Name):
+            out.append(["set", node.target.name, _expression(node.node)])
+        elif (
+            isinstance(node, nodes.For)
+            and isinstance(node.target, nodes.Name)
+            and node.test is None
+            and not node.recursive
+            # `loop` (the loop's own variable) is Jinja's.
+            and not any(name.name == "loop" for name in node.find_all(nodes.Name))
+        ):
+            out.append(
+                [
+                    "for",
+                    node.target.name,
+                    _expression(node.iter),
+                    _statements(node.body),
+                    _statements(node.else_),
+                ]
+            )
+        else:
+            raise Unwalkable(type(node).__name__)
+    return out
+
+
+def _arguments(node: nodes.Filter | nodes.Test | nodes.Call) -> list[Any]:
+    if node.dyn_args is not None or node.dyn_kwargs is not None:
+        raise Unwalkable("*args or **kwargs")
+    return [[_expression(a) for a in node.args], [[k.key, _expression(k.value)] for k in node.kwargs]]
+
+
+def _expression(node: nodes.Node) -> list[Any]:
+    if isinstance(node, nodes.Const):
+        return ["const", node.value]
+    if isinstance(node, nodes.Name):
+        return ["name", node.name]
+    if isinstance(node, nodes.Getattr):
+        return ["attr", _expression(node.node), node.attr]
+    if isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Slice):
+        return ["item", _expression(node.node), _expression(node.arg)]
+    if isinstance(node, (nodes.Filter, nodes.Test)) and node.node is not None:
+        kind = "filter" if isinstance(node, nodes.Filter) else "test"
+        return [kind, node.name, _expression(node.node), *_arguments(node)]
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name):
+        # Functions by name only (instance_type): a method call (`names.append(...)`) may change
+        # what it is called on, and a render handed to Jinja halfway must not have changed anything.
+        return ["call", node.node.name, *_arguments(node)]
+    if isinstance(node, nodes.Compare):
+        return ["compare", _expression(node.expr), [[o.op, _expression(o.expr)] for o in node.ops]]
+    if isinstance(node, nodes.CondExpr):
+        other = None if node.expr2 is None else _expression(node.expr2)
+        return ["cond", _expression(node.test), _expression(node.expr1), other]
+    if isinstance(node, (nodes.And, nodes.Or)):
+        return [
+            "and" if isinstance(node, nodes.And) else "or",
+            _expression(node.left),
+            _expression(node.right),
+        ]
+    if isinstance(node, nodes.BinExpr) and node.operator in _BINARY:
+        return ["binary", node.operator, _expression(node.left), _expression(node.right)]
+    if isinstance(node, nodes.UnaryExpr) and node.operator in _UNARY:
+        return ["unary", node.operator, _expression(node.node)]
+    if isinstance(node, nodes.Concat):
+        return ["concat", [_expression(n) for n in node.nodes]]
+    if isinstance(node, (nodes.List, nodes.Tuple)):
+        return [_CONTAINERS[type(node)], [_expression(n) for n in node.items]]
+    if isinstance(node, nodes.Dict):
+        return ["dict", [[_expression(p.key), _expression(p.value)] for p in node.items]]
+    raise Unwalkable(type(node).__name__)
 
 
 class Walk:
-    """One render of one tree: the render's variables, the names set so far, a Jinja context if one is needed."""
+    """One render: the render's variables, and a Jinja context if a function or filter asks for one."""
 
     def __init__(self, environment: jinja2.Environment, variables: dict[str, Any]):
         self.environment = environment
@@ -121,88 +166,84 @@ class Walk:
             self._context = new_context(env, None, {}, self.variables, False, env.make_globals(None))
         return self._context
 
-    def body(self, body: list[nodes.Node], names: dict[str, Any], out: list[str]) -> None:
-        for node in body:
-            if isinstance(node, nodes.Output):
-                for child in node.nodes:
-                    out.append(
-                        child.data if isinstance(child, nodes.TemplateData) else str(self.value(child, names))
-                    )
-            elif isinstance(node, nodes.If):
-                self._if(node, names, out)
-            elif isinstance(node, nodes.Assign):
-                names[node.target.name] = self.value(node.node, names)  # type: ignore[attr-defined]
-            elif isinstance(node, nodes.For):
-                self._for(node, names, out)
+    def body(self, body: list[Any], names: dict[str, Any], out: list[str]) -> None:
+        for statement in body:
+            kind = statement[0]
+            if kind == "out":
+                for part in statement[1]:
+                    out.append(part if isinstance(part, str) else str(self.value(part, names)))
+            elif kind == "if":
+                _, test, then, branches, otherwise = statement
+                if self.value(test, names):
+                    self.body(then, names, out)
+                else:
+                    for test, then in branches:
+                        if self.value(test, names):
+                            self.body(then, names, out)
+                            break
+                    else:
+                        self.body(otherwise, names, out)
+            elif kind == "set":
+                names[statement[1]] = self.value(statement[2], names)
+            elif kind == "for":
+                _, target, iterable, loop_body, otherwise = statement
+                iterated = False
+                for item in self.value(iterable, names):
+                    iterated = True
+                    inner = dict(names)  # a `set` inside a loop stays inside it, as in Jinja
+                    inner[target] = item
+                    self.body(loop_body, inner, out)
+                if not iterated:
+                    self.body(otherwise, dict(names), out)
             else:
-                raise Unwalkable(type(node).__name__)
+                raise Unwalkable(str(kind))
 
-    def _if(self, node: nodes.If, names: dict[str, Any], out: list[str]) -> None:
-        if self.value(node.test, names):
-            return self.body(node.body, names, out)
-        for branch in node.elif_:
-            if self.value(branch.test, names):
-                return self.body(branch.body, names, out)
-        return self.body(node.else_, names, out)
-
-    def _for(self, node: nodes.For, names: dict[str, Any], out: list[str]) -> None:
-        if node.test is not None or node.recursive or not isinstance(node.target, nodes.Name):
-            raise Unwalkable("a filtered, recursive or unpacking loop")
-        iterated = False
-        target = node.target.name
-        for item in self.value(node.iter, names):
-            iterated = True
-            inner = dict(names)  # a `set` inside a loop stays inside it, as in Jinja
-            inner[target] = item
-            self.body(node.body, inner, out)
-        if not iterated:
-            self.body(node.else_, dict(names), out)
-
-    def value(self, node: nodes.Node, names: dict[str, Any]) -> Any:
-        kind = type(node)
-        if kind is nodes.Const:
-            return node.value  # type: ignore[attr-defined]
-        if kind is nodes.Name:
-            return self._name(node.name, names)  # type: ignore[attr-defined]
-        if kind is nodes.Getattr:
-            found = self.environment.getattr(self.value(node.node, names), node.attr)  # type: ignore[attr-defined]
-            if isinstance(found, jinja2.Undefined):
-                raise Unwalkable("undefined attribute")
-            return found
-        if kind is nodes.Getitem:
-            found = self.environment.getitem(self.value(node.node, names), self.value(node.arg, names))  # type: ignore[attr-defined]
-            if isinstance(found, jinja2.Undefined):
-                raise Unwalkable("undefined item")
-            return found
-        if kind is nodes.Filter or kind is nodes.Test:
-            return self._filter_or_test(node, names)
-        if kind is nodes.Compare:
-            return self._compare(node, names)  # type: ignore[arg-type]
-        if kind is nodes.CondExpr:
-            if self.value(node.test, names):  # type: ignore[attr-defined]
-                return self.value(node.expr1, names)  # type: ignore[attr-defined]
-            if node.expr2 is None:  # type: ignore[attr-defined]
+    def value(self, expression: list[Any], names: dict[str, Any]) -> Any:
+        kind = expression[0]
+        if kind == "const":
+            return expression[1]
+        if kind == "name":
+            return self._name(expression[1], names)
+        if kind == "attr":
+            found = self.environment.getattr(self.value(expression[1], names), expression[2])
+        elif kind == "item":
+            found = self.environment.getitem(
+                self.value(expression[1], names), self.value(expression[2], names)
+            )
+        elif kind == "filter" or kind == "test":
+            return self._filter_or_test(expression, names)
+        elif kind == "call":
+            return self._call(expression, names)
+        elif kind == "compare":
+            return self._compare(expression, names)
+        elif kind == "cond":
+            _, test, then, otherwise = expression
+            if self.value(test, names):
+                return self.value(then, names)
+            if otherwise is None:
                 raise Unwalkable("an undefined else")
-            return self.value(node.expr2, names)  # type: ignore[attr-defined]
-        if kind is nodes.And:
-            return self.value(node.left, names) and self.value(node.right, names)  # type: ignore[attr-defined]
-        if kind is nodes.Or:
-            return self.value(node.left, names) or self.value(node.right, names)  # type: ignore[attr-defined]
-        if kind in _BINARY:
-            return _BINARY[kind](self.value(node.left, names), self.value(node.right, names))  # type: ignore[attr-defined]
-        if kind in _UNARY:
-            return _UNARY[kind](self.value(node.node, names))  # type: ignore[attr-defined]
-        if kind is nodes.Concat:
-            return "".join(str(self.value(part, names)) for part in node.nodes)  # type: ignore[attr-defined]
-        if kind is nodes.List:
-            return [self.value(item, names) for item in node.items]  # type: ignore[attr-defined]
-        if kind is nodes.Tuple:
-            return tuple(self.value(item, names) for item in node.items)  # type: ignore[attr-defined]
-        if kind is nodes.Dict:
-            return {self.value(p.key, names): self.value(p.value, names) for p in node.items}  # type: ignore[attr-defined]
-        if kind is nodes.Call:
-            return self._call(node, names)  # type: ignore[arg-type]
-        raise Unwalkable(kind.__name__)
+            return self.value(otherwise, names)
+        elif kind == "and":
+            return self.value(expression[1], names) and self.value(expression[2], names)
+        elif kind == "or":
+            return self.value(expression[1], names) or self.value(expression[2], names)
+        elif kind == "binary":
+            return _BINARY[expression[1]](self.value(expression[2], names), self.value(expression[3], names))
+        elif kind == "unary":
+            return _UNARY[expression[1]](self.value(expression[2], names))
+        elif kind == "concat":
+            return "".join(str(self.value(part, names)) for part in expression[1])
+        elif kind == "list":
+            return [self.value(item, names) for item in expression[1]]
+        elif kind == "tuple":
+            return tuple(self.value(item, names) for item in expression[1])
+        elif kind == "dict":
+            return {self.value(key, names): self.value(value, names) for key, value in expression[1]}
+        else:
+            raise Unwalkable(str(kind))
+        if isinstance(found, jinja2.Undefined):
+            raise Unwalkable("undefined")
+        return found
 
     def _name(self, name: str, names: dict[str, Any]) -> Any:
         # Jinja's order: names set in the template, the render's variables, the globals.
@@ -214,77 +255,102 @@ class Walk:
             return self.environment.globals[name]
         raise Unwalkable(f"undefined name {name}")
 
-    def _arguments(self, node: Any, names: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
-        args = [self.value(arg, names) for arg in node.args]
-        kwargs = {keyword.key: self.value(keyword.value, names) for keyword in node.kwargs}
-        return args, kwargs
+    def _arguments(
+        self, args: list[Any], kwargs: list[Any], names: dict[str, Any]
+    ) -> tuple[list[Any], dict[str, Any]]:
+        return [self.value(a, names) for a in args], {key: self.value(v, names) for key, v in kwargs}
 
-    def _filter_or_test(self, node: Any, names: dict[str, Any]) -> Any:
-        value = self.value(node.node, names)
-        args, kwargs = self._arguments(node, names)
+    def _filter_or_test(self, expression: list[Any], names: dict[str, Any]) -> Any:
+        kind, name, operand, args, kwargs = expression
         env = self.environment
-        call = env.call_filter if isinstance(node, nodes.Filter) else env.call_test
-        known = env.filters if isinstance(node, nodes.Filter) else env.tests
+        known = env.filters if kind == "filter" else env.tests
+        if name not in known:
+            raise Unwalkable(f"no {kind} {name}")  # Jinja's error, at render time
+        value = self.value(operand, names)
+        positional, keywords = self._arguments(args, kwargs, names)
+        call = env.call_filter if kind == "filter" else env.call_test
         # Filters that take the context or the evaluation context get Jinja's own.
-        context = self.context() if hasattr(known[node.name], "jinja_pass_arg") else None
-        return call(node.name, value, args, kwargs, context=context)
+        context = self.context() if hasattr(known[name], "jinja_pass_arg") else None
+        return call(name, value, positional, keywords, context=context)
 
-    def _call(self, node: nodes.Call, names: dict[str, Any]) -> Any:
-        # Functions by name only (instance_type): a method call (`names.append(...)`) may change
-        # what it is called on, and a render handed to Jinja halfway must not have changed anything.
-        if not isinstance(node.node, nodes.Name):
-            raise Unwalkable("a method call")
-        function = self.value(node.node, names)
-        args, kwargs = self._arguments(node, names)
+    def _call(self, expression: list[Any], names: dict[str, Any]) -> Any:
+        _, name, args, kwargs = expression
+        function = self._name(name, names)
+        positional, keywords = self._arguments(args, kwargs, names)
         # The sandbox's call: it refuses what a template may not call, and passes the context.
-        return self.environment.call(self.context(), function, *args, **kwargs)  # type: ignore[attr-defined]
+        return self.environment.call(self.context(), function, *positional, **keywords)  # type: ignore[attr-defined]
 
-    def _compare(self, node: nodes.Compare, names: dict[str, Any]) -> Any:
-        left = self.value(node.expr, names)
+    def _compare(self, expression: list[Any], names: dict[str, Any]) -> Any:
+        left = self.value(expression[1], names)
         result: Any = True
-        for operand in node.ops:
-            right = self.value(operand.expr, names)
-            result = _COMPARE[operand.op](left, right)
+        for op, operand in expression[2]:
+            right = self.value(operand, names)
+            result = _COMPARE[op](left, right)
             if not result:
                 return result
             left = right
         return result
 
 
-def walk(environment: jinja2.Environment, tree: nodes.Template, variables: dict[str, Any]) -> str:
-    """The text Jinja would render from `tree`, or Unwalkable (any error is one: Jinja then renders)."""
+def walkable(tree: nodes.Template) -> list[Any] | None:
+    """The tree as data for the walk, or None when it holds a node the walk leaves to Jinja."""
+    try:
+        return to_data(tree)
+    except Unwalkable:
+        return None
+
+
+def walk(environment: jinja2.Environment, data: list[Any], variables: dict[str, Any]) -> str:
+    """The text Jinja would render, or Unwalkable (any error is one: Jinja then renders, or raises its own)."""
     out: list[str] = []
     try:
-        Walk(environment, variables).body(tree.body, {}, out)
+        Walk(environment, variables).body(data, {}, out)
     except Unwalkable:
         raise
-    except Exception as error:  # Jinja renders it again and raises its own error, or succeeds
+    except Exception as error:
         raise Unwalkable(repr(error)) from None
     return "".join(out)
 
 
 class PackTemplate:
-    """A pack's text, parsed once: walked for its first renders, compiled by Jinja after that or when the walk cannot render it."""
+    """A pack's text: walked for its first renders, compiled by Jinja after that or when the walk cannot render it.
 
-    __slots__ = ("environment", "tree", "_walkable", "_walks", "_compiled")
+    `data` is the walk's form of the text (to_data; None when the walk cannot render it), from
+    the parsed tree or the pack cache. Jinja compiles from the source, never from `data`.
+    """
 
-    def __init__(self, environment: jinja2.Environment, tree: nodes.Template):
+    __slots__ = ("environment", "source", "data", "_tree", "_walks", "_compiled")
+
+    def __init__(
+        self,
+        environment: jinja2.Environment,
+        source: str,
+        data: list[Any] | None,
+        tree: nodes.Template | None = None,
+    ):
         self.environment = environment
-        self.tree = tree
-        self._walkable = walkable(tree, environment)
+        self.source = source
+        self.data = data
+        self._tree = tree
         self._walks = 0
         self._compiled: jinja2.Template | None = None
 
+    @classmethod
+    def parse(cls, environment: jinja2.Environment, source: str) -> PackTemplate:
+        tree = environment.parse(source)
+        return cls(environment, source, walkable(tree), tree)
+
     def compiled(self) -> jinja2.Template:
         if self._compiled is None:
-            self._compiled = self.environment.from_string(self.tree)
+            tree = self._tree if self._tree is not None else self.environment.parse(self.source)
+            self._compiled = self.environment.from_string(tree)
         return self._compiled
 
     def render(self, *args: Any, **kwargs: Any) -> str:
-        if self._walkable and self._compiled is None and self._walks < WALKS_BEFORE_COMPILING:
+        if self.data is not None and self._compiled is None and self._walks < WALKS_BEFORE_COMPILING:
             self._walks += 1
             try:
-                return walk(self.environment, self.tree, dict(*args, **kwargs))
+                return walk(self.environment, self.data, dict(*args, **kwargs))
             except Unwalkable:
                 pass
         return self.compiled().render(*args, **kwargs)
