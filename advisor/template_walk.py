@@ -51,6 +51,20 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "notin": lambda a, b: a not in b,
 }
 _CONTAINERS = {nodes.List: "list", nodes.Tuple: "tuple"}
+_STRING_METHODS = (
+    "capitalize casefold center count endswith find index isalnum isalpha isdigit islower isspace "
+    "istitle isupper join ljust lower lstrip partition removeprefix removesuffix replace rfind "
+    "rindex rjust rpartition rsplit rstrip split splitlines startswith strip swapcase title upper zfill"
+)
+_READING: dict[type, frozenset[str]] = {
+    str: frozenset(_STRING_METHODS.split()),
+    dict: frozenset({"get", "keys", "values", "items", "copy"}),
+    list: frozenset({"count", "index", "copy"}),
+}
+_CHANGING: dict[type, frozenset[str]] = {
+    dict: frozenset({"update", "setdefault", "pop", "popitem", "clear"}),
+    list: frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"}),
+}
 
 
 def to_data(tree: nodes.Template) -> list[Any]:
@@ -58,13 +72,16 @@ def to_data(tree: nodes.Template) -> list[Any]:
     keep as JSON); Unwalkable if it holds a node the walk leaves to Jinja.
 
     Statements: ["out", [text or expression, ...]], ["if", test, body, [[test, body], ...], else],
-    ["set", name, expression], ["for", name, iterable, body, else]. Expressions: ["const", value],
+    ["set", name, expression], ["for", name, iterable, body, else, test or None]. Expressions:
+    ["const", value],
     ["name", name], ["attr", expression, name], ["item", expression, expression],
     ["filter" or "test", name, expression, [args], [[keyword, value], ...]],
-    ["call", name, [args], [[keyword, value], ...]], ["compare", expression, [[op, expression], ...]],
+    ["call", name, [args], [[keyword, value], ...]], ["method", expression, name, [args], [[keyword, value], ...]],
+    ["compare", expression, [[op, expression], ...]],
     ["cond", test, expression, expression or None], ["and" or "or", left, right],
     ["binary", operator, left, right], ["unary", operator, operand], ["concat", [expression, ...]],
-    ["list" or "tuple", [expression, ...]], ["dict", [[key, value], ...]].
+    ["list" or "tuple", [expression, ...]], ["dict", [[key, value], ...]], ["slice", start, stop, step]
+    (each an expression or None).
     """
     return _statements(tree.body)
 
@@ -86,7 +103,6 @@ def _statements(body: list[nodes.Node]) -> list[Any]:
         elif (
             isinstance(node, nodes.For)
             and isinstance(node.target, nodes.Name)
-            and node.test is None
             and not node.recursive
             # `loop` (the loop's own variable) is Jinja's.
             and not any(name.name == "loop" for name in node.find_all(nodes.Name))
@@ -98,6 +114,7 @@ def _statements(body: list[nodes.Node]) -> list[Any]:
                     _expression(node.iter),
                     _statements(node.body),
                     _statements(node.else_),
+                    None if node.test is None else _expression(node.test),
                 ]
             )
         else:
@@ -118,15 +135,21 @@ def _expression(node: nodes.Node) -> list[Any]:
         return ["name", node.name]
     if isinstance(node, nodes.Getattr):
         return ["attr", _expression(node.node), node.attr]
-    if isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Slice):
+    if isinstance(node, nodes.Getitem):
         return ["item", _expression(node.node), _expression(node.arg)]
+    if isinstance(node, nodes.Slice):  # text[1:]: Jinja's getitem with a slice
+        return [
+            "slice",
+            *(None if part is None else _expression(part) for part in (node.start, node.stop, node.step)),
+        ]
     if isinstance(node, (nodes.Filter, nodes.Test)) and node.node is not None:
         kind = "filter" if isinstance(node, nodes.Filter) else "test"
         return [kind, node.name, _expression(node.node), *_arguments(node)]
     if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name):
-        # Functions by name only (instance_type): a method call (`names.append(...)`) may change
-        # what it is called on, and a render handed to Jinja halfway must not have changed anything.
         return ["call", node.node.name, *_arguments(node)]
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr):
+        # `mapping.get(key, default)`, `names.append(...)`: see Walk._method for which it calls.
+        return ["method", _expression(node.node.node), node.node.attr, *_arguments(node)]
     if isinstance(node, nodes.Compare):
         return ["compare", _expression(node.expr), [[o.op, _expression(o.expr)] for o in node.ops]]
     if isinstance(node, nodes.CondExpr):
@@ -158,6 +181,8 @@ class Walk:
         self.environment = environment
         self.variables = variables
         self._context: Context | None = None
+        # The lists and dicts this render made ({% set names = [] %}): the only ones it may change.
+        self._made: dict[int, Any] = {}
 
     def context(self) -> Context:
         # What Jinja passes a function or filter that asks for the context (instance_type does).
@@ -186,12 +211,14 @@ class Walk:
             elif kind == "set":
                 names[statement[1]] = self.value(statement[2], names)
             elif kind == "for":
-                _, target, iterable, loop_body, otherwise = statement
+                _, target, iterable, loop_body, otherwise, test = statement
                 iterated = False
                 for item in self.value(iterable, names):
-                    iterated = True
                     inner = dict(names)  # a `set` inside a loop stays inside it, as in Jinja
                     inner[target] = item
+                    if test is not None and not self.value(test, inner):
+                        continue  # `for x in xs if test`: Jinja skips the item, as if not there
+                    iterated = True
                     self.body(loop_body, inner, out)
                 if not iterated:
                     self.body(otherwise, dict(names), out)
@@ -233,12 +260,18 @@ class Walk:
             return _UNARY[expression[1]](self.value(expression[2], names))
         elif kind == "concat":
             return "".join(str(self.value(part, names)) for part in expression[1])
+        elif kind == "slice":
+            return slice(*(None if part is None else self.value(part, names) for part in expression[1:]))
+        elif kind == "method":
+            return self._method(expression, names)
         elif kind == "list":
-            return [self.value(item, names) for item in expression[1]]
+            return self._make([self.value(item, names) for item in expression[1]])
         elif kind == "tuple":
             return tuple(self.value(item, names) for item in expression[1])
         elif kind == "dict":
-            return {self.value(key, names): self.value(value, names) for key, value in expression[1]}
+            return self._make(
+                {self.value(key, names): self.value(value, names) for key, value in expression[1]}
+            )
         else:
             raise Unwalkable(str(kind))
         if isinstance(found, jinja2.Undefined):
@@ -279,6 +312,27 @@ class Walk:
         positional, keywords = self._arguments(args, kwargs, names)
         # The sandbox's call: it refuses what a template may not call, and passes the context.
         return self.environment.call(self.context(), function, *positional, **keywords)  # type: ignore[attr-defined]
+
+    def _make(self, made: Any) -> Any:
+        self._made[id(made)] = made  # kept: its id stays its own until the render ends
+        return made
+
+    def _method(self, expression: list[Any], names: dict[str, Any]) -> Any:
+        # Methods that change nothing, on any str, list or dict; those that change what they are
+        # called on only on a list or dict this render made. A render handed to Jinja halfway must
+        # have changed nothing Jinja then sees (the answers, the pack's tables).
+        _, receiver, name, args, kwargs = expression
+        owner = self.value(receiver, names)
+        kind = type(owner)
+        if not (
+            name in _READING.get(kind, ()) or (name in _CHANGING.get(kind, ()) and id(owner) in self._made)
+        ):
+            raise Unwalkable(f"{kind.__name__}.{name}")
+        method = self.environment.getattr(owner, name)
+        if isinstance(method, jinja2.Undefined):
+            raise Unwalkable("undefined")
+        positional, keywords = self._arguments(args, kwargs, names)
+        return self.environment.call(self.context(), method, *positional, **keywords)  # type: ignore[attr-defined]
 
     def _compare(self, expression: list[Any], names: dict[str, Any]) -> Any:
         left = self.value(expression[1], names)
