@@ -6,10 +6,9 @@ import datetime
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from advisor import __version__, overrides, prices
-from advisor.choices import ChoiceRun, Choices
+from advisor import __version__, gc_pause, overrides, prices
 from advisor.cost import estimate
 from advisor.decide import Plan, Run, assemble
 from advisor.errors import OrganizationPackError, RulePackError
@@ -18,6 +17,9 @@ from advisor.prices import Snapshot
 from advisor.result import Result
 from advisor.rulepack import RulePack, load
 from advisor.validation import Profile, validate
+
+if TYPE_CHECKING:
+    from advisor.choices import Choices
 
 
 class Advisor:
@@ -36,6 +38,7 @@ class Advisor:
 
         self.engine = Engine(self.pack)
         self.prices: Snapshot = prices.load(rules_dir, self.layers)  # a pack's prices replace built-in ones
+        gc_pause.resume()  # the CLI's start-up is over (see advisor.gc_pause)
 
     def profile(self, source: Any) -> Profile:
         """Validate a requirements input without evaluating it (raises InvalidRequirements)."""
@@ -65,6 +68,8 @@ class Advisor:
         not asked again. (Choices made with `like` cannot serve as `like`: they keep no inputs.)
         """
         active = overrides.resolve(profile, self.pack, today)
+        from advisor.choices import ChoiceRun  # sensitivity's and explain's, not a recommendation's
+
         run = ChoiceRun(self.pack, self.plan, profile, overrides=active.by_key)
         first = run.start(like)
         if first is not None:

@@ -3,9 +3,12 @@
 Parsing the pack's YAML is most of what loading it costs (tens of ms on every command). A loaded
 pack's documents are written once as JSON, a data format (a pickle in a cache directory would be
 trusted code), and read back on the next start when the key still matches: a hash of every pack
-file's name and bytes and of the code that reads them (this module, rulepack.py, PyYAML's
-version). Whatever is read back is checked by rulepack.load exactly as the YAML would be. A cache
-that cannot be read, written or decoded is skipped silently: it only ever saves time.
+file's name and bytes and of the code that reads them (this module, rulepack.py, the template
+modules, PyYAML's and Jinja's versions). Whatever is read back is checked by rulepack.load exactly
+as the YAML would be. Beside the documents, `derived` keeps what the loader works out from them
+as plain data (each rule text's inputs and walk form: rulepack.template_data_of), never code: a
+text is compiled by Jinja from its source only. A cache that cannot be read, written or decoded
+is skipped silently: it only ever saves time.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2  # 2: "derived", what the loader works out from the documents (template_data_of)
 _MISSING = object()
 # JSON cannot say "a date" or "a mapping whose keys are not strings"; these tags can, and no pack
 # document has a key starting with NUL.
@@ -65,13 +68,17 @@ def _hashable(key: Any) -> Any:
 
 
 def _code_hash() -> str:
+    import jinja2
     import yaml
 
-    from advisor import rulepack
+    from advisor import pack_templates, rulepack, template_walk, templating
 
-    digest = hashlib.sha256(f"{FORMAT} {sys.version} {yaml.__version__}".encode())
-    for module in (rulepack.__file__, __file__):
-        digest.update(Path(module).read_bytes())
+    # The derived data come from Jinja's parser, the environment, inputs_of and the walk form.
+    versions = f"{FORMAT} {sys.version} {yaml.__version__} {jinja2.__version__}"
+    digest = hashlib.sha256(versions.encode())
+    for module in (rulepack, pack_templates, template_walk, templating):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()
 
 
@@ -83,6 +90,8 @@ class Reader:
         self._parse = parse
         self._read: dict[str, Any] | None = {}
         self._documents: dict[str, Any] = {}
+        self._derived: dict[str, Any] = {}  # name -> data worked out from the documents
+        self._stored_derived: dict[str, Any] = {}
         self._path: Path | None = None
         self._key = ""
         try:
@@ -91,9 +100,11 @@ class Reader:
             self._path = cache_dir() / f"pack-{name}.json"
             stored = json.loads(self._path.read_text(encoding="utf-8"), object_hook=_decode)
             if isinstance(stored, dict) and stored.get("key") == self._key:
-                self._documents = stored["documents"]
+                documents, derived = stored["documents"], stored["derived"]
+                if isinstance(documents, dict) and isinstance(derived, dict):
+                    self._documents, self._stored_derived = documents, derived
         except (OSError, ValueError, TypeError, KeyError):
-            self._documents = {}
+            self._documents, self._stored_derived = {}, {}
 
     def _hash(self) -> str:
         digest = hashlib.sha256(_code_hash().encode())
@@ -114,6 +125,18 @@ class Reader:
                     self._read = None  # something JSON cannot hold: this pack is not cached
         return value
 
+    def derived(self, name: str, compute: Callable[[], Any]) -> Any:
+        """Data the loader works out from the documents (pure data, no code): stored with them."""
+        if self.hit and name in self._stored_derived:
+            return self._stored_derived[name]
+        value = compute()
+        if self._read is not None:
+            try:
+                self._derived[name] = _encode(value)
+            except TypeError:
+                self._read = None  # something JSON cannot hold: this pack is not cached
+        return value
+
     @property
     def hit(self) -> bool:
         return bool(self._documents)
@@ -123,7 +146,8 @@ class Reader:
         if self._path is None or self.hit or self._read is None:
             return
         try:
-            text = json.dumps({"key": self._key, "documents": self._read}, ensure_ascii=False)
+            stored = {"key": self._key, "documents": self._read, "derived": self._derived}
+            text = json.dumps(stored, ensure_ascii=False)
             self._path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self._path.parent, prefix=".pack-", suffix=".tmp")
             try:

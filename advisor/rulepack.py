@@ -24,6 +24,7 @@ from advisor.pack_tables import TypeDefaults, check_tables
 from advisor.pack_templates import template_env
 from advisor.rule_files import RuleFiles
 from advisor.rule_models import Clause, CompiledRule
+from advisor.template_walk import PackTemplate, walkable
 
 # The loaded pack, its loader and the few model names the resolver and the engine import from here.
 __all__ = ["NOT_APPLICABLE", "Area", "Clause", "CompiledRule", "RulePack", "default_root", "load"]
@@ -46,22 +47,33 @@ class RulePack:
     tables: dict[str, Any]
     digest: str
     sources: dict[str, str] = field(default_factory=dict, repr=False)  # "rule-id:part" -> template text
-    _compiled: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
+    # "rule-id:part" -> [its inputs, its walk form] of the built-in pack's texts, from the pack cache
+    template_data: dict[str, list[Any]] = field(default_factory=dict, repr=False)
+    _compiled: dict[str, PackTemplate] = field(default_factory=dict, repr=False)
     _env: jinja2.Environment = field(default_factory=lambda: template_env(), repr=False)
 
     _inputs: dict[str, tuple[tuple[str, ...], ...] | None] = field(default_factory=dict, repr=False)
     _rendered: dict[tuple[Any, ...], str] = field(default_factory=dict, repr=False)
     _plain: dict[str, str | None] = field(default_factory=dict, repr=False)  # key -> text with no markup
 
-    def template(self, key: str) -> jinja2.Template:
-        # Compiled on first use: a CLI run renders a few dozen of the pack's templates, not all.
+    def template(self, key: str) -> PackTemplate:
+        # Parsed on first use: a CLI run renders a few dozen of the pack's templates, not all.
         compiled = self._compiled.get(key)
         if compiled is None:
             # Both built before either is stored, the inputs first: `render` reads the inputs of
             # any compiled template, so an interrupt (Ctrl-C, a SIGALRM timeout) between the two
             # stores must leave at most inputs without a template, never the other way round.
-            built = self._env.from_string(self.sources[key])
-            inputs = templating.inputs_of(self._env.parse(self.sources[key]))
+            source = self.sources[key]
+            cached = self.template_data.get(key)
+            inputs: tuple[tuple[str, ...], ...] | None
+            if cached is not None:  # worked out when the pack cache was written: nothing to parse
+                paths, data = cached
+                inputs = None if paths is None else tuple(tuple(path) for path in paths)
+                built = PackTemplate(self._env, source, data)
+            else:  # parsed once: inputs_of reads the tree, and the template walks or compiles it
+                tree = self._env.parse(source)
+                inputs = templating.inputs_of(tree)
+                built = PackTemplate(self._env, source, walkable(tree), tree)
             self._inputs[key] = inputs
             compiled = self._compiled[key] = built
         return compiled
@@ -182,7 +194,7 @@ def load(root: Path | None = None, layers: Sequence[Path] = ()) -> RulePack:
         if "{{" not in text:
             return text
         try:
-            return text_env.from_string(text).render(facts=facts)
+            return PackTemplate.parse(text_env, text).render(facts=facts)
         except jinja2.TemplateError as error:
             problems.add(f"areas.yaml: {where}", str(error))
             return text
@@ -245,6 +257,7 @@ def load(root: Path | None = None, layers: Sequence[Path] = ()) -> RulePack:
     state = RuleFiles(areas, order, facts, problems)
     digest.update((root / "areas.yaml").read_bytes())
     state.read(root, read_yaml, digest, BUILTIN, None)
+    template_data = read_yaml.derived("templates", lambda: template_data_of(state.templates))
     version = areas_file.version
     for layer in layers:
         info = _read_layer(layer, facts, fact_files, problems, digest)
@@ -264,7 +277,46 @@ def load(root: Path | None = None, layers: Sequence[Path] = ()) -> RulePack:
         tables,
         digest.hexdigest()[:12],
         sources=state.templates,
+        template_data=_well_formed(template_data),
     )
+
+
+def _well_formed(template_data: Any) -> dict[str, list[Any]]:
+    """The entries of a cached template_data shaped as template_data_of makes them (a cache file
+    edited by hand loses the rest; the walk itself hands anything it cannot read to Jinja)."""
+    if not isinstance(template_data, dict):
+        return {}
+    out = {}
+    for key, entry in template_data.items():
+        if not (isinstance(entry, list) and len(entry) == 2):
+            continue
+        paths, data = entry
+        if paths is not None and not (
+            isinstance(paths, list)
+            and all(isinstance(path, list) and all(isinstance(p, str) for p in path) for path in paths)
+        ):
+            continue
+        if data is None or isinstance(data, list):
+            out[key] = entry
+    return out
+
+
+def template_data_of(sources: dict[str, str]) -> dict[str, list[Any]]:
+    """What RulePack.template derives from each text with markup (its inputs and its walk form),
+    for the pack cache: a cold run then parses none of the texts it renders. A text Jinja cannot
+    parse is left out: its error comes when it is rendered or checked, as before."""
+    env = template_env()
+    out: dict[str, list[Any]] = {}
+    for key, source in sources.items():
+        if "{" not in source:
+            continue  # plain text: rendered as it is, never parsed
+        try:
+            tree = env.parse(source)
+        except jinja2.TemplateSyntaxError:
+            continue
+        inputs = templating.inputs_of(tree)
+        out[key] = [None if inputs is None else [list(path) for path in inputs], walkable(tree)]
+    return out
 
 
 def _read_facts(

@@ -29,6 +29,8 @@ NOT_FOR_RECOMMEND = (
     "advisor.memo_decisions",
     "advisor.diagram_layout",
     "advisor.price_packs",
+    "advisor.settings",  # only with --set
+    "advisor.choices",  # sensitivity's
 )
 
 

@@ -12,6 +12,7 @@ import pytest
 from advisor import pack_cache, rulepack
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
+EXAMPLE = RULES.parent / "examples" / "web-shop.yaml"
 
 
 @pytest.fixture
@@ -108,3 +109,52 @@ def test_dates_and_non_text_keys_survive_the_json_form():
     assert json.loads(text, object_hook=pack_cache._decode) == value
     with pytest.raises(TypeError):
         pack_cache._encode({"x": object()})
+
+
+def test_the_cache_keeps_each_texts_inputs_and_walk_form_and_a_changed_text_replaces_them(
+    cache_home, parses, tmp_path
+):
+    root = tmp_path / "rules"
+    shutil.copytree(RULES, root)
+    first = rulepack.load(root)
+    assert first.template_data and first.template_data == rulepack.template_data_of(first.sources)
+    path = next(
+        p for p in sorted(root.glob("*/*.yaml")) if "{{ answers.workload.type }}" in p.read_text("utf-8")
+    )
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("{{ answers.workload.type }}", "{{ answers.workload.type }} NEW", 1), "utf-8"
+    )
+    parses["n"] = 0
+    second = rulepack.load(root)
+    assert parses["n"] > 50  # a miss
+    changed = [key for key, source in second.sources.items() if "type }} NEW" in source]
+    assert len(changed) == 1 and "NEW" not in json.dumps(first.template_data[changed[0]])
+    assert "NEW" in json.dumps(second.template_data[changed[0]])  # the new text's walk form, not the old
+    parses["n"] = 0
+    third = rulepack.load(root)
+    assert parses["n"] == 0 and third.template_data == second.template_data
+
+
+def test_cached_template_data_that_is_not_well_formed_is_left_out(cache_home):
+    pack = rulepack.load(RULES)
+    key, other = list(pack.template_data)[:2]
+    for cached in cache_home.glob("pack-*.json"):
+        stored = json.loads(cached.read_text(encoding="utf-8"))
+        stored["derived"]["templates"][key] = [["not", "paths"], None]
+        stored["derived"]["templates"][other] = "garbage"
+        cached.write_text(json.dumps(stored), encoding="utf-8")
+    edited = rulepack.load(RULES)
+    assert key not in edited.template_data and other not in edited.template_data
+    assert len(edited.template_data) == len(pack.template_data) - 2
+    assert edited.template(key).data == pack.template(key).data  # parsed from its text instead
+
+
+def test_a_walk_form_the_walk_cannot_read_is_rendered_by_jinja_from_the_text():
+    from advisor.api import Advisor
+
+    expected = Advisor().evaluate(EXAMPLE).to_json()
+    advisor = Advisor()
+    for entry in advisor.pack.template_data.values():
+        entry[1] = [["out", [["no such expression"]]]]  # as a cache file edited by hand might say
+    assert advisor.evaluate(EXAMPLE).to_json() == expected

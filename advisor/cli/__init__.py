@@ -129,4 +129,7 @@ def cli() -> None:
 
 
 def main() -> None:
+    from advisor import gc_pause
+
+    gc_pause.pause()  # start-up builds long-lived objects only; resumed once the Advisor is built
     cli(prog_name="advisor")

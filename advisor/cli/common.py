@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 
 def _parse_settings(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> tuple[Setting, ...]:
+    if not values:
+        return ()  # click calls this without --set too: nothing to import
     from advisor.settings import parse
 
     return tuple(parse(value) for value in values)
@@ -72,10 +74,13 @@ def read_source(path: str) -> Any:
 def read_document(path: str, settings: Sequence[Setting] = ()) -> Document:
     """The parsed requirements of FILE with every --set applied, not yet validated."""
     from advisor.loading import load_source
-    from advisor.settings import apply
 
     source = read_source(path)
     document = source if hasattr(source, "data") else load_source(source)
+    if not settings:
+        return document
+    from advisor.settings import apply
+
     return apply(document, settings)
 
 
