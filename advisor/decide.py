@@ -64,6 +64,7 @@ class Plan:
     tests: dict[str, list[tuple[int, Clause]]]  # area -> numeric and list tests, by flag number
     decided: dict[str, list[str]]  # area -> the earlier decisions its rules test
     quoted: dict[str, list[str]] = field(default_factory=dict)  # rule id -> facts its texts quote
+    texts_by_rule: dict[str, list[str]] = field(default_factory=dict)  # rule id -> its texts' sources
     # (rule index, subject) -> each answer the rule tests: its name in the record, the decision it
     # is (or None), and its path into the question's roots
     records: dict[tuple[int, int], list[tuple[str, str | None, tuple[str, ...]]]] = field(
@@ -136,11 +137,12 @@ class Plan:
         """The facts a rule's texts quote (`{{ facts.ID }}`), worked out once per rule."""
         found = self.quoted.get(rule.id)
         if found is None:
-            prefix = f"{rule.id}:"
+            if not self.texts_by_rule:  # grouped once: a first evaluation asks for ~90 rules
+                for key, source in pack.sources.items():
+                    self.texts_by_rule.setdefault(key.split(":", 1)[0], []).append(source)
             names = (
                 name
-                for key, source in pack.sources.items()
-                if key.startswith(prefix)
+                for source in self.texts_by_rule.get(rule.id, [])
                 for name in _FACT_REFERENCE.findall(source)
             )
             found = self.quoted[rule.id] = [n for n in dict.fromkeys(names) if n in pack.facts]

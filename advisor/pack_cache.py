@@ -24,6 +24,10 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 2  # 2: "derived", what the loader works out from the documents (template_data_of)
+# Cache files kept: one per pack folder (the built-in pack, each organization pack), the least
+# recently used removed past this many, so folders that come and go (checkouts, temporary packs)
+# never fill the user's disk.
+KEEP = 32
 _MISSING = object()
 # JSON cannot say "a date" or "a mapping whose keys are not strings"; these tags can, and no pack
 # document has a key starting with NUL.
@@ -103,6 +107,7 @@ class Reader:
                 documents, derived = stored["documents"], stored["derived"]
                 if isinstance(documents, dict) and isinstance(derived, dict):
                     self._documents, self._stored_derived = documents, derived
+                    os.utime(self._path)  # used now: pruning removes the least recently used
         except (OSError, ValueError, TypeError, KeyError):
             self._documents, self._stored_derived = {}, {}
 
@@ -157,5 +162,21 @@ class Reader:
             except BaseException:
                 os.unlink(temporary)
                 raise
+            prune(self._path.parent)
         except (OSError, TypeError, ValueError):
+            pass
+
+
+def prune(folder: Path, keep: int = KEEP) -> None:
+    """Remove all but the `keep` most recently used cache files (a file another run removes first is fine)."""
+    found = []
+    for path in folder.glob("pack-*.json"):
+        try:
+            found.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    for _, path in sorted(found, reverse=True)[keep:]:
+        try:
+            path.unlink()
+        except OSError:
             pass

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import copy
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from advisor.api import Advisor, default_advisor
+
+# The tests' rule-pack caches (advisor.pack_cache) go to a folder of their own, never the user's
+# ~/.cache: many tests load packs from temporary folders. Set before any test or command runs;
+# the commands tests start inherit it.
+os.environ["XDG_CACHE_HOME"] = os.path.join(tempfile.gettempdir(), "advisor-tests-cache")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

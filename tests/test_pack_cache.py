@@ -158,3 +158,30 @@ def test_a_walk_form_the_walk_cannot_read_is_rendered_by_jinja_from_the_text():
     for entry in advisor.pack.template_data.values():
         entry[1] = [["out", [["no such expression"]]]]  # as a cache file edited by hand might say
     assert advisor.evaluate(EXAMPLE).to_json() == expected
+
+
+def test_the_least_recently_used_cache_files_are_removed_past_the_limit(cache_home, tmp_path):
+    """Packs in folders that come and go (checkouts, temporary packs) never fill the user's disk."""
+    import os
+
+    cache_home.mkdir(parents=True)
+    for index in range(pack_cache.KEEP + 8):
+        path = cache_home / f"pack-{index:016x}.json"
+        path.write_text("{}", encoding="utf-8")
+        os.utime(path, (1_000_000 + index, 1_000_000 + index))
+    other = cache_home / "notes.txt"  # not the cache's own: left alone
+    other.write_text("mine", encoding="utf-8")
+
+    pack = tmp_path / "pack"
+    shutil.copytree(RULES, pack)
+    rulepack.load(pack)  # a miss: written, then the oldest pruned
+    kept = sorted(p.name for p in cache_home.glob("pack-*.json"))
+    assert len(kept) == pack_cache.KEEP
+    assert "pack-0000000000000000.json" not in kept and f"pack-{pack_cache.KEEP + 7:016x}.json" in kept
+    assert other.exists()
+
+    # A hit marks its file as used, so a pack in use is never the one removed.
+    (written,) = [p for p in cache_home.glob("pack-*.json") if p.stat().st_size > 2]
+    os.utime(written, (1, 1))
+    rulepack.load(pack)
+    assert written.stat().st_mtime > 1_000_000
