@@ -3,7 +3,8 @@
     python benchmarks/bench_floors.py [--n 2000] [--runs 9] [--batch 100000] [--jobs 1,2]
 
   evaluations/s         in-process evaluate + to_json_line, against replaying the exact C-core
-                        calls of the same evaluations with nothing else (the floor of this engine)
+                        calls of the same evaluations with nothing else, every question asked (an
+                        engine that remembers no answer): the floor of this engine
   cold recommend        `advisor recommend FILE --format json` against importing its dependencies
   advisor --version     against `python -c "import click"`
   advisor batch         profiles/s over --batch JSONL profiles, per --jobs (0 skips)
