@@ -7,6 +7,7 @@ The file format's models live in pack_models (areas, facts), conditions (`when:`
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,7 +30,9 @@ from advisor.template_walk import PackTemplate, walkable
 # The loaded pack, its loader and the few model names the resolver and the engine import from here.
 __all__ = ["NOT_APPLICABLE", "Area", "Clause", "CompiledRule", "RulePack", "default_root", "load"]
 
-RENDER_CACHE_SIZE = 20_000  # texts of a few hundred bytes: a few MB at most, then start over
+# Texts of a few hundred bytes: a few MB at most. When full, the older half goes: emptying it all
+# left a long batch rendering from scratch for a while (~6% slower over 14,000 profiles).
+RENDER_CACHE_SIZE = 20_000
 
 
 def _tidy(text: str) -> str:
@@ -100,7 +103,8 @@ class RulePack:
         text = self._rendered.get(cache_key)
         if text is None:
             if len(self._rendered) >= RENDER_CACHE_SIZE:
-                self._rendered.clear()
+                for stale in list(itertools.islice(self._rendered, RENDER_CACHE_SIZE // 2)):
+                    del self._rendered[stale]
             text = self._rendered[cache_key] = _tidy(template.render(context))
         return text
 

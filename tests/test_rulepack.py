@@ -324,3 +324,26 @@ def test_a_bad_table_fails(bad_pack):
         and "'eu-centre-1' is not one of the options" in problems[1]
     )
     assert problems[2].startswith("tables/unknown.yaml: no model checks this table")
+
+
+def test_the_render_cache_stays_bounded_and_keeps_its_newer_half(monkeypatch):
+    """A long batch never grows it past its size, and a full cache keeps what it rendered last."""
+    import random
+
+    from profiles import random_requirements
+
+    from advisor import rulepack
+    from advisor.api import Advisor
+
+    monkeypatch.setattr(rulepack, "RENDER_CACHE_SIZE", 200)
+    advisor = Advisor()
+    rng = random.Random(7)
+    sizes = []
+    for index in range(60):
+        advisor.evaluate(random_requirements(rng, index))
+        sizes.append(len(advisor.pack._rendered))
+    assert max(sizes) <= 200
+    assert min(sizes[20:]) >= 100  # never emptied: the older half goes, the newer stays
+    newest = list(advisor.pack._rendered)[-1]
+    advisor.evaluate(random_requirements(rng, 99))  # adds fewer than 100 texts
+    assert newest in advisor.pack._rendered
