@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from advisor.bounded import make_room
 from advisor.errors import EngineError, EngineUnavailable
 from advisor.install import repair_advice
 from advisor.operators import OPERATORS, PRECOMPUTED
@@ -42,8 +43,8 @@ RULE_PRIORITY = 10
 # first, so it comes after every rule of the question and its action ends nothing early.
 SENTINEL_PRIORITY = 1000
 SENTINEL = "asked"
-# Questions whose fired rules are remembered (see Engine.run). Bounded and cleared when full, so a
-# long batch stays flat: at about half a KiB an entry this is a few MiB.
+# Questions whose fired rules are remembered (see Engine._ask), bounded (advisor.bounded) so a long
+# batch stays flat: at about half a KiB an entry this is a few MiB.
 MATCH_MEMO_SIZE = 8_192
 _names = itertools.count(1)
 
@@ -193,8 +194,7 @@ class Engine:
             self._firing = []
             self._chain(fact)
             if self._error is None:
-                if len(self._matches) >= MATCH_MEMO_SIZE:
-                    self._matches.clear()
+                make_room(self._matches, MATCH_MEMO_SIZE)
                 self._matches[key] = tuple(self._firing)
             return
         try:

@@ -1,0 +1,17 @@
+"""Caches that stay within a size across a long run: when one is full, its older half goes."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+
+def make_room(cache: dict[Any, Any], size: int) -> None:
+    """Before adding to `cache`: if it holds `size` entries, drop the older half (insertion order).
+
+    Emptying it all would leave a long batch working from scratch for a while after each clearing;
+    the newer half holds what the latest profiles used.
+    """
+    if len(cache) >= size:
+        for stale in list(itertools.islice(cache, size // 2)):
+            del cache[stale]
