@@ -7,11 +7,11 @@ from typing import Any
 
 
 def make_room(cache: dict[Any, Any], size: int) -> None:
-    """Before adding to `cache`: if it holds `size` entries, drop the older half (insertion order).
+    """Before adding to `cache`: if it holds `size` entries or more, keep only the newer half.
 
     Emptying it all would leave a long batch working from scratch for a while after each clearing;
     the newer half holds what the latest profiles used.
     """
     if len(cache) >= size:
-        for stale in list(itertools.islice(cache, size // 2)):
+        for stale in list(itertools.islice(cache, len(cache) - size // 2)):  # oldest first
             del cache[stale]
