@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
+import statistics
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -85,3 +89,32 @@ def machine() -> str:
         model = platform.processor() or "unknown CPU"
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return f"Python {platform.python_version()}, {cpus} CPUs ({model}), load average {load:.2f} at start"
+
+
+def child_run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """One run of a command from the checkout: its wall time and its CPU time (user + sys)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(
+        command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def paired(a: list[str], b: list[str], runs: int, env: dict[str, str] | None = None) -> dict[str, float]:
+    """A and B in turn after one warm-up each; medians of each side and of the pairwise ratios.
+
+    A machine whose speed drifts during the run moves both sides of a pair alike."""
+    env = dict(os.environ) if env is None else env
+    child_run(a, env), child_run(b, env)  # the OS file cache, bytecode, the pack cache
+    pairs = [(*child_run(a, env), *child_run(b, env)) for _ in range(runs)]
+    return {
+        "a_wall": statistics.median(p[0] for p in pairs),
+        "a_cpu": statistics.median(p[1] for p in pairs),
+        "b_wall": statistics.median(p[2] for p in pairs),
+        "b_cpu": statistics.median(p[3] for p in pairs),
+        "wall_ratio": statistics.median(p[0] / p[2] for p in pairs),
+        "cpu_ratio": statistics.median(p[1] / p[3] for p in pairs),
+    }

@@ -24,14 +24,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-from _common import ROOT, machine, table
+from _common import ROOT, machine, paired, table
 
 FLOOR = "import durable.engine, pydantic, click, jinja2, yaml"
 BREAKDOWN = """
@@ -67,31 +65,6 @@ print(json.dumps({"import the CLI and the requirements models": t1 - t0, "read a
                   "plan and engine": t5 - t4, "prices": t6 - t5, "first evaluation": t7 - t6,
                   "JSON": t8 - t7, "total": t8 - t0, "rules": len(pack.rules)}))
 """
-
-
-def _child(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    subprocess.run(
-        command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def paired(a: list[str], b: list[str], runs: int, env: dict[str, str]) -> dict[str, float]:
-    """A and B in turn after one warm-up each; medians of each side and of the pairwise ratios."""
-    _child(a, env), _child(b, env)  # the OS file cache, bytecode, the pack cache
-    pairs = [(*_child(a, env), *_child(b, env)) for _ in range(runs)]
-    return {
-        "a_wall": statistics.median(p[0] for p in pairs),
-        "a_cpu": statistics.median(p[1] for p in pairs),
-        "b_wall": statistics.median(p[2] for p in pairs),
-        "b_cpu": statistics.median(p[3] for p in pairs),
-        "wall_ratio": statistics.median(p[0] / p[2] for p in pairs),
-        "cpu_ratio": statistics.median(p[1] / p[3] for p in pairs),
-    }
 
 
 def main() -> None:

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import ROOT, machine, profiles, table, write_jsonl
+from _common import ROOT, machine, paired, profiles, table, write_jsonl
 
 IMPORT_FLOOR = "import durable.engine, pydantic, click, jinja2, yaml"
 
@@ -107,37 +105,6 @@ def evaluations(count: int) -> dict[str, float]:
     advisor.engine.close()
     advisor.engine = remembering
     return {"rate": count / spent, "floor_rate": count / floor, "ratio": spent / floor}
-
-
-def _child_run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    subprocess.run(
-        command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
-
-
-def paired(a: list[str], b: list[str], runs: int) -> dict[str, float]:
-    """A and B in turn; medians of each and of the pairwise ratios, for wall and CPU time."""
-    env = dict(os.environ)
-    _child_run(a, env), _child_run(b, env)  # warm-up: file cache, bytecode, the pack cache
-    walls, cpus = [], []
-    for _ in range(runs):
-        walls.append(_child_run(a, env) + _child_run(b, env))
-    for _wall_a, ca, _wall_b, cb in walls:
-        cpus.append(ca / cb)
-    return {
-        "a_wall": statistics.median(w[0] for w in walls),
-        "b_wall": statistics.median(w[2] for w in walls),
-        "a_cpu": statistics.median(w[1] for w in walls),
-        "b_cpu": statistics.median(w[3] for w in walls),
-        "wall_ratio": statistics.median(w[0] / w[2] for w in walls),
-        "cpu_ratio": statistics.median(cpus),
-    }
 
 
 def batch(count: int, jobs: int) -> dict[str, float]:
