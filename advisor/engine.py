@@ -185,15 +185,16 @@ class Engine:
         tests, say where it stands. Variants of one file (what would change a decision, diffs) ask
         mostly the same questions, and so does a batch of similar services.
         """
-        if not self.memo:
-            self._chain(fact)
-            return
-        key = json.dumps({k: v for k, v in question.items() if k != "q" and k != "subject"})
-        known = self._matches.get(key)
+        key = (
+            json.dumps({k: v for k, v in question.items() if k != "q" and k != "subject"})
+            if self.memo
+            else None
+        )
+        known = None if key is None else self._matches.get(key)
         if known is None:
-            self._firing = []
+            self._firing = []  # filled by the actions (_fire_action)
             self._chain(fact)
-            if self._error is None:
+            if key is not None and self._error is None:
                 make_room(self._matches, MATCH_MEMO_SIZE)
                 self._matches[key] = tuple(self._firing)
             return

@@ -45,19 +45,18 @@ def decided(result: Any, area: str) -> str:
     return result_dict["datasets"][0]["decisions"][area]["choice"]
 
 
-def modules_loaded_by(argv: list[str], watched: tuple[str, ...], timeout: float = 60) -> Any:
-    """Run `advisor ARGV` in a fresh interpreter; its stderr is the sorted list of `watched`
-    modules (or packages, by their top name) loaded by then. Returns the CompletedProcess."""
+def after_command(argv: list[str], report: str, timeout: float = 60) -> Any:
+    """Run `advisor ARGV` in a fresh interpreter, then print the Python expression `report` (which
+    may use `sys` and `gc`) to its stderr. Returns the CompletedProcess."""
     import os
     import subprocess
     import sys
 
     probe = (
-        "import sys, advisor.cli\n"
+        "import gc, sys, advisor.cli\n"
         f"sys.argv = ['advisor', *{argv!r}]\n"
         "try:\n    advisor.cli.main()\nexcept SystemExit:\n    pass\n"
-        f"heavy = {watched!r}\n"
-        "print(sorted(m for m in sys.modules if m in heavy or m.split('.')[0] in heavy), file=sys.stderr)\n"
+        f"print({report}, file=sys.stderr)\n"
     )
     return subprocess.run(
         [sys.executable, "-c", probe],
@@ -67,3 +66,10 @@ def modules_loaded_by(argv: list[str], watched: tuple[str, ...], timeout: float 
         text=True,
         timeout=timeout,
     )
+
+
+def modules_loaded_by(argv: list[str], watched: tuple[str, ...], timeout: float = 60) -> Any:
+    """Run `advisor ARGV` in a fresh interpreter; its stderr is the sorted list of `watched`
+    modules (or packages, by their top name) loaded by then. Returns the CompletedProcess."""
+    loaded = f"sorted(m for m in sys.modules if m in {watched!r} or m.split('.')[0] in {watched!r})"
+    return after_command(argv, loaded, timeout)

@@ -3,31 +3,15 @@
 from __future__ import annotations
 
 import gc
-import os
-import subprocess
-import sys
 
-from conftest import ROOT
+from conftest import after_command
 
 from advisor import gc_pause
 from advisor.api import Advisor
 
 
 def _state_after(argv: list[str]) -> str:
-    probe = (
-        "import gc, sys, advisor.cli\n"
-        f"sys.argv = ['advisor', *{argv!r}]\n"
-        "try:\n    advisor.cli.main()\nexcept SystemExit:\n    pass\n"
-        "print(gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = after_command(argv, "gc.isenabled(), gc.get_freeze_count() > 0", 120)
     return done.stderr.strip().splitlines()[-1]
 
 
